@@ -1,0 +1,130 @@
+"""python -m pdap [--listen [HOST:]PORT | --connect HOST:PORT] [options] (FILE | -m MODULE | -c CODE) [ARGS...]"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional, Tuple
+
+USAGE = __doc__.strip() + """
+
+options:
+  --listen [HOST:]PORT   wait for a debug client on this address (loopback by default)
+  --connect HOST:PORT    dial an adapter that listens on this address
+  --wait-for-client      do not start the program until a client has attached and configured
+  --token TOKEN          access token the client must present (or env PDAP_TOKEN)
+  --backend NAME         force a tracer backend: monitoring (3.12+) or settrace
+  --stop-on-entry        stop at the first line of the program
+  --unbuffered           write stdout/stderr through at once (the adapter asks for it)
+"""
+
+VALUE_OPTIONS = {"--listen", "--connect", "--token", "--backend"}
+FLAG_OPTIONS = {"--wait-for-client", "--stop-on-entry", "--unbuffered"}
+
+
+class Options:
+    listen: Optional[str] = None
+    connect: Optional[str] = None
+    token: Optional[str] = None
+    backend: Optional[str] = None
+    wait_for_client = False
+    stop_on_entry = False
+    unbuffered = False
+    kind = ""
+    target = ""
+    args: List[str] = []
+
+
+def parse(argv: List[str]) -> Options:
+    opts = Options()
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            sys.stdout.write(USAGE)
+            sys.exit(0)
+        if arg in ("-m", "-c"):
+            if i + 1 >= len(argv):
+                raise SystemExit("pdap: %s needs an argument\n\n%s" % (arg, USAGE))
+            opts.kind, opts.target, opts.args = arg, argv[i + 1], argv[i + 2:]
+            return opts
+        name, eq, inline = arg.partition("=")
+        if name in VALUE_OPTIONS:
+            if eq:
+                value = inline
+            elif i + 1 < len(argv):
+                i += 1
+                value = argv[i]
+            else:
+                raise SystemExit("pdap: %s needs a value\n\n%s" % (name, USAGE))
+            setattr(opts, name[2:].replace("-", "_"), value)
+        elif arg in FLAG_OPTIONS:
+            setattr(opts, arg[2:].replace("-", "_"), True)
+        elif arg.startswith("-"):
+            raise SystemExit("pdap: unknown option %s\n\n%s" % (arg, USAGE))
+        else:
+            opts.kind, opts.target, opts.args = "file", arg, argv[i + 1:]
+            return opts
+        i += 1
+    raise SystemExit("pdap: nothing to run: give a FILE, -m MODULE or -c CODE\n\n%s" % USAGE)
+
+
+def _strip_own_path() -> None:
+    """`python -m pdap` put pdap's directory on sys.path; the program should not see it."""
+    own = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != own or p == ""]
+
+
+def main(argv: List[str]) -> int:
+    opts = parse(argv)
+    from . import runner
+    from .agent import get_agent, parse_address
+
+    if opts.unbuffered:
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(write_through=True)
+    token = opts.token or os.environ.pop("PDAP_TOKEN", None)
+    try:
+        agent = get_agent(opts.backend or "")
+        agent.start_tracing()
+        if opts.connect:
+            host, port = parse_address(opts.connect)
+            agent.connect(host, port, token)
+        elif opts.listen:
+            host, port = parse_address(opts.listen)
+            bound = agent.listen(host, port, token)
+            sys.stderr.write("pdap: listening on %s:%d\n" % bound[:2])
+            sys.stderr.flush()
+    except (OSError, ValueError, ConnectionError) as exc:
+        sys.stderr.write("%s\n" % exc)
+        return 2
+    if opts.wait_for_client or opts.connect:
+        agent.configured.wait()
+    if opts.stop_on_entry or agent.options.get("stopOnEntry"):
+        if agent.client_connected.is_set():
+            agent.debugger.step_in_at_start()
+    if opts.kind == "-c":
+        agent.debugger.filter.user_files.add("<string>")
+    _strip_own_path()
+    run = {"file": runner.run_file, "-m": runner.run_module, "-c": runner.run_code}[opts.kind]
+    try:
+        run(opts.target, opts.args)
+    except SystemExit as exc:
+        code = exc.code
+        agent.exit_code = code if isinstance(code, int) else (0 if code is None else 1)
+        raise
+    except KeyboardInterrupt as exc:
+        runner.report_uncaught(exc)
+        agent.exit_code = 130
+        return 130
+    except BaseException as exc:
+        runner.report_uncaught(exc)
+        agent.exit_code = 1
+        return 1
+    agent.exit_code = 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

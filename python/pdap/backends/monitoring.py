@@ -1,0 +1,141 @@
+"""sys.monitoring backend (PEP 669, Python 3.12+).
+
+LINE events are enabled only on code objects of files that hold breakpoints (found at PY_START,
+which is then DISABLEd for every other code object) and on frames being stepped; every line
+without a breakpoint DISABLEs itself after its first event, so untouched code runs at full speed.
+"""
+from __future__ import annotations
+
+import sys
+from types import CodeType, FrameType
+from typing import TYPE_CHECKING, Any, Set
+
+from .base import Backend
+
+if TYPE_CHECKING:
+    from ..debugger import Debugger
+
+mon = sys.monitoring  # type: ignore[attr-defined]
+E = mon.events
+DISABLE = mon.DISABLE
+STEP_LOCAL = E.LINE | E.PY_RETURN | E.PY_YIELD
+
+
+class MonitoringBackend(Backend):
+    name = "monitoring"
+
+    def __init__(self, debugger: "Debugger") -> None:
+        self.dbg = debugger
+        self.for_filename = debugger.breakpoints.for_filename
+        self.tool = -1
+        self.watched: Set[CodeType] = set()
+
+    def install(self) -> None:
+        for tool in (mon.DEBUGGER_ID, 1, 2, 3, 4):  # another debugger may hold the usual id
+            if mon.get_tool(tool) is None:
+                mon.use_tool_id(tool, "pdap")
+                self.tool = tool
+                break
+        else:
+            raise RuntimeError("every sys.monitoring tool id is taken by other tools")
+        tool = self.tool
+        mon.register_callback(tool, E.PY_START, self._start)
+        mon.register_callback(tool, E.LINE, self._line)
+        mon.register_callback(tool, E.PY_RETURN, self._return)
+        mon.register_callback(tool, E.PY_YIELD, self._yield)
+        mon.register_callback(tool, E.PY_UNWIND, self._unwind)
+        self._set_global_events()
+        self.breakpoints_changed()
+
+    def uninstall(self) -> None:
+        if self.tool >= 0:
+            mon.set_events(self.tool, 0)
+            mon.free_tool_id(self.tool)
+            self.tool = -1
+
+    # ----- hot path ----------------------------------------------------------------------------
+    def _start(self, code: CodeType, offset: int) -> Any:
+        dbg = self.dbg
+        if dbg.trace_all or dbg.step_in:
+            return None  # global LINE events are on
+        if self.for_filename(code.co_filename) is not None:
+            mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
+            return None
+        return DISABLE
+
+    def _line(self, code: CodeType, line: int) -> Any:
+        dbg = self.dbg
+        table = self.for_filename(code.co_filename)
+        hit = table.get(line) if table is not None else None
+        if hit is None and not dbg.steps and not dbg.trace_all:
+            return DISABLE
+        if dbg.filter.is_agent(code):
+            return DISABLE
+        try:
+            dbg.on_line(sys._getframe(1), hit)
+        except Exception as exc:  # a debugger fault must never reach the program
+            dbg.fault("line event", exc)
+        return None
+
+    def _return(self, code: CodeType, offset: int, value: Any) -> Any:
+        if self.dbg.steps:
+            self._leave("return")
+        return None
+
+    def _yield(self, code: CodeType, offset: int, value: Any) -> Any:
+        if self.dbg.steps:
+            self._leave("yield")
+        return None
+
+    def _unwind(self, code: CodeType, offset: int, exc: BaseException) -> Any:
+        if self.dbg.steps:
+            self._leave("unwind")
+        return None
+
+    def _leave(self, kind: str) -> None:
+        try:
+            self.dbg.on_leave(sys._getframe(2), kind)
+        except Exception as exc:
+            self.dbg.fault("%s event" % kind, exc)
+
+    # ----- instrumentation changes (rare) --------------------------------------------------------
+    def _set_global_events(self) -> None:
+        dbg = self.dbg
+        events = E.PY_START
+        if dbg.trace_all or dbg.step_in:
+            events |= E.LINE
+        if dbg.steps:
+            events |= E.PY_UNWIND
+        mon.set_events(self.tool, events)
+
+    def breakpoints_changed(self) -> None:
+        if self.tool < 0:
+            return
+        agent = self.dbg.agent_threads
+        for ident, frame in sys._current_frames().items():
+            if ident in agent:
+                continue
+            while frame is not None:
+                code = frame.f_code
+                if self.for_filename(code.co_filename) is not None:
+                    mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
+                frame = frame.f_back
+        mon.restart_events()
+
+    def watch_frame(self, frame: FrameType) -> None:
+        code = frame.f_code
+        self.watched.add(code)
+        mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | STEP_LOCAL)
+        self._set_global_events()
+        mon.restart_events()
+
+    def mode_changed(self) -> None:
+        if self.tool < 0:
+            return
+        if not self.dbg.steps and self.watched:
+            for code in self.watched:
+                keep = E.LINE if self.for_filename(code.co_filename) is not None else 0
+                mon.set_local_events(self.tool, code, keep)
+            self.watched.clear()
+        self._set_global_events()
+        mon.restart_events()

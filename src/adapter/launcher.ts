@@ -1,0 +1,37 @@
+// Starting the user's program under the agent: `python -m pdap --connect ... program args`.
+import { type ChildProcess, spawn } from "node:child_process";
+import { delimiter } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LaunchConfig } from "./config.js";
+
+/** The directory that holds the agent package `pdap` (python/pdap in this repository). */
+export const AGENT_PYTHONPATH = fileURLToPath(new URL("../../../python", import.meta.url));
+
+export function agentCommand(config: LaunchConfig, agentPort: number): string[] {
+  const argv = [...config.pythonArgs, "-m", "pdap", "--connect", `127.0.0.1:${agentPort}`];
+  if (config.redirectOutput) argv.push("--unbuffered");
+  if (config.backend) argv.push("--backend", config.backend);
+  if (config.program !== undefined) argv.push(config.program);
+  else if (config.module !== undefined) argv.push("-m", config.module);
+  else argv.push("-c", config.code ?? "");
+  return [...argv, ...config.args];
+}
+
+export function agentEnvironment(config: LaunchConfig, token: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [key, value] of Object.entries(config.env)) {
+    if (value === null) delete env[key];
+    else env[key] = value;
+  }
+  env.PYTHONPATH = env.PYTHONPATH ? `${AGENT_PYTHONPATH}${delimiter}${env.PYTHONPATH}` : AGENT_PYTHONPATH;
+  env.PDAP_TOKEN = token;
+  return env;
+}
+
+export function spawnDebuggee(config: LaunchConfig, agentPort: number, token: string): ChildProcess {
+  return spawn(config.python, agentCommand(config, agentPort), {
+    cwd: config.cwd,
+    env: agentEnvironment(config, token),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}

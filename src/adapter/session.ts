@@ -1,0 +1,299 @@
+// One debug session as a DAP client sees it: the adapter owns initialize, launch/attach,
+// configurationDone ordering and disconnect; everything else is relayed to the agent, with paths
+// mapped between the client's files and the debuggee's.
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { StringDecoder } from "node:string_decoder";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { type DapConnection, DapError } from "../dap/connection.js";
+import { type AgentLink, AgentListener, connectToAgent } from "./agentLink.js";
+import { CAPABILITIES } from "./capabilities.js";
+import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
+import { spawnDebuggee } from "./launcher.js";
+import { PathMapper } from "./pathMapping.js";
+
+const AGENT_CONNECT_TIMEOUT_MS = 20_000;
+const KILL_GRACE_MS = 1_000;
+
+type Args = Record<string, unknown>;
+
+export class DebugSession {
+  private agent: AgentLink | undefined;
+  private child: ChildProcess | undefined;
+  private childClosed: Promise<void> | undefined;
+  private mode: "launch" | "attach" | undefined;
+  private mapper = new PathMapper([]);
+  private readonly remoteSources = new Map<number, string>();
+  private nextSourceRef = 1;
+  private terminatedSent = false;
+  private exitedSent = false;
+
+  constructor(private readonly client: DapConnection) {
+    client.onRequest("initialize", () => CAPABILITIES);
+    client.onRequest("launch", (request) => this.launch(parseArgs(request, parseLaunch)));
+    client.onRequest("attach", (request) => this.attach(parseArgs(request, parseAttach)));
+    client.onRequest("disconnect", (request) => this.disconnect((request.arguments ?? {}) as Args));
+    client.onRequest("terminate", () => this.terminate());
+    client.onRequest("setBreakpoints", (request) => this.setBreakpoints(request));
+    client.onRequest("source", (request) => this.source(request));
+    client.onAnyRequest((request) => this.forward(request));
+    client.on("close", () => this.clientGone());
+  }
+
+  // ----- launch and attach ------------------------------------------------------------------
+  private async launch(config: LaunchConfig): Promise<undefined> {
+    this.beginSession("launch");
+    const token = randomBytes(24).toString("base64url");
+    const listener = await AgentListener.listen("127.0.0.1", 0, token);
+    try {
+      const child = spawnDebuggee(config, listener.port, token);
+      this.child = child;
+      const stderrTail: string[] = [];
+      this.pipeOutput(child, stderrTail);
+      const spawnFailed = new Promise<never>((_, reject) => {
+        child.once("error", (error: NodeJS.ErrnoException) =>
+          reject(new DapError(`cannot start Python '${config.python}': ${error.code ?? error.message}`)),
+        );
+        child.once("exit", (code) =>
+          reject(
+            new DapError(
+              `Python exited (code ${code}) before the debugger connected: ${stderrTail.join("").trim().slice(-2000)}`,
+            ),
+          ),
+        );
+      });
+      const agent = await withTimeout(
+        Promise.race([listener.nextAgent(), spawnFailed]),
+        AGENT_CONNECT_TIMEOUT_MS,
+        "the Python process did not connect to the adapter",
+      );
+      await this.adoptAgent(agent, { justMyCode: config.justMyCode, stopOnEntry: config.stopOnEntry });
+    } catch (error) {
+      this.child?.kill("SIGKILL");
+      throw error;
+    } finally {
+      listener.close();
+    }
+    return undefined;
+  }
+
+  private async attach(config: AttachConfig): Promise<undefined> {
+    this.beginSession("attach");
+    this.mapper = new PathMapper(config.pathMappings);
+    let agent: AgentLink;
+    if (config.connect) {
+      agent = await connectToAgent(config.connect.host, config.connect.port, config.token);
+    } else {
+      const { host, port } = config.listen as { host: string; port: number };
+      const listener = await AgentListener.listen(host, port, config.token);
+      try {
+        agent = await listener.nextAgent();
+      } finally {
+        listener.close();
+      }
+    }
+    await this.adoptAgent(agent, { justMyCode: config.justMyCode, stopOnEntry: config.stopOnEntry });
+    return undefined;
+  }
+
+  private beginSession(mode: "launch" | "attach"): void {
+    if (this.mode) throw new DapError(`this session already has a ${this.mode}`);
+    this.mode = mode;
+  }
+
+  private async adoptAgent(agent: AgentLink, options: object): Promise<void> {
+    this.agent = agent;
+    agent.connection.on("event", (event) => this.relayEvent(event));
+    agent.connection.on("close", () => this.agentGone());
+    await agent.request("configure", options);
+    this.client.sendEvent("process", {
+      name: agent.info.argv?.[0] ?? "python",
+      systemProcessId: agent.info.pid,
+      isLocalProcess: this.mode === "launch",
+      startMethod: this.mode,
+    });
+    this.client.sendEvent("initialized");
+  }
+
+  private pipeOutput(child: ChildProcess, stderrTail: string[]): void {
+    for (const [stream, category] of [
+      [child.stdout, "stdout"],
+      [child.stderr, "stderr"],
+    ] as const) {
+      const decoder = new StringDecoder("utf8");
+      stream?.on("data", (chunk: Buffer) => {
+        const output = decoder.write(chunk);
+        if (category === "stderr") {
+          stderrTail.push(output);
+          if (stderrTail.length > 20) stderrTail.shift();
+        }
+        if (output) this.client.sendEvent("output", { category, output });
+      });
+    }
+    this.childClosed = new Promise((resolve) => {
+      child.once("close", (code, signal) => {
+        this.sendExited(code ?? signalExitCode(signal));
+        this.sendTerminated();
+        resolve();
+      });
+    });
+  }
+
+  // ----- relaying ---------------------------------------------------------------------------
+  private requireAgent(command: string): AgentLink {
+    if (!this.agent || this.agent.connection.isClosed) {
+      throw new DapError(`'${command}' needs a running program: send launch or attach first`);
+    }
+    return this.agent;
+  }
+
+  private async forward(request: DebugProtocol.Request): Promise<object | undefined> {
+    const agent = this.requireAgent(request.command);
+    const response = await agent.connection.rawRequest(request.command, request.arguments);
+    if (!response.success) throw new DapError(response.message ?? `${request.command} failed`);
+    if (request.command === "stackTrace")
+      this.localizeFrames(response.body as DebugProtocol.StackTraceResponse["body"]);
+    return response.body;
+  }
+
+  private async setBreakpoints(request: DebugProtocol.Request): Promise<object | undefined> {
+    const args = (request.arguments ?? {}) as DebugProtocol.SetBreakpointsArguments;
+    const localPath = args.source?.path;
+    const remoteArgs =
+      typeof localPath === "string"
+        ? { ...args, source: { ...args.source, path: this.mapper.toRemote(localPath) } }
+        : args;
+    const response = await this.requireAgent("setBreakpoints").request("setBreakpoints", remoteArgs);
+    const body = response.body as DebugProtocol.SetBreakpointsResponse["body"];
+    for (const bp of body.breakpoints ?? []) {
+      if (bp.source && typeof localPath === "string") bp.source = { ...args.source, path: localPath };
+    }
+    return body;
+  }
+
+  private async source(request: DebugProtocol.Request): Promise<object | undefined> {
+    const args = (request.arguments ?? {}) as DebugProtocol.SourceArguments;
+    const ref = args.source?.sourceReference ?? args.sourceReference;
+    const remote = this.remoteSources.get(ref) ?? args.source?.path;
+    if (!remote) throw new DapError(`unknown sourceReference ${ref}`);
+    const response = await this.requireAgent("source").request("source", { source: { path: remote } });
+    return response.body;
+  }
+
+  private localizeFrames(body: DebugProtocol.StackTraceResponse["body"]): void {
+    for (const frame of body.stackFrames ?? []) {
+      if (frame.source) frame.source = this.localizeSource(frame.source);
+    }
+  }
+
+  private localizeSource(source: DebugProtocol.Source): DebugProtocol.Source {
+    if (!source.path || this.mapper.isIdentity) return source;
+    const local = this.mapper.toLocal(source.path);
+    if (local) return { ...source, path: local };
+    const ref = this.nextSourceRef++;
+    this.remoteSources.set(ref, source.path);
+    return { name: source.name, sourceReference: ref, origin: `remote: ${source.path}` };
+  }
+
+  private relayEvent(event: DebugProtocol.Event): void {
+    const body = event.body as Record<string, unknown> | undefined;
+    if (event.event === "exited") {
+      if (this.mode === "attach") this.sendExited(Number(body?.exitCode ?? 0));
+      return;
+    }
+    if (event.event === "breakpoint" && body?.breakpoint) {
+      const bp = body.breakpoint as DebugProtocol.Breakpoint;
+      if (bp.source) bp.source = this.localizeSource(bp.source);
+    }
+    this.client.sendEvent(event.event, body);
+  }
+
+  // ----- ending -----------------------------------------------------------------------------
+  private sendExited(exitCode: number): void {
+    if (this.exitedSent) return;
+    this.exitedSent = true;
+    this.client.sendEvent("exited", { exitCode });
+  }
+
+  private sendTerminated(): void {
+    if (this.terminatedSent) return;
+    this.terminatedSent = true;
+    this.client.sendEvent("terminated");
+  }
+
+  private agentGone(): void {
+    // a launched program's end is reported when its process closes; an attached one ends here
+    if (this.mode === "attach") this.sendTerminated();
+  }
+
+  private async terminate(): Promise<undefined> {
+    if (this.child && this.child.exitCode === null) this.child.kill("SIGTERM");
+    else if (this.mode === "attach") await this.requireAgent("terminate").request("terminate");
+    return undefined;
+  }
+
+  private async disconnect(args: Args): Promise<undefined> {
+    const kill =
+      typeof args.terminateDebuggee === "boolean" ? args.terminateDebuggee : this.mode === "launch";
+    const agent = this.agent;
+    if (agent && !agent.connection.isClosed) {
+      await withTimeout(agent.request("disconnect", { terminateDebuggee: kill }), 2000, "agent").catch(
+        () => {},
+      );
+      agent.close();
+    }
+    if (kill) await this.killChild();
+    if (this.mode === "attach") this.sendTerminated();
+    return undefined;
+  }
+
+  private async killChild(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+    await this.childClosed;
+    clearTimeout(timer);
+  }
+
+  private clientGone(): void {
+    this.agent?.close();
+    if (this.mode === "launch") void this.killChild();
+  }
+}
+
+function parseArgs<T>(request: DebugProtocol.Request, parse: (args: Args) => T): T {
+  const args = request.arguments ?? {};
+  if (typeof args !== "object" || Array.isArray(args))
+    throw new DapError(`'${request.command}' arguments must be an object`);
+  try {
+    return parse(args as Args);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new DapError(`${request.command}: ${error.message}`);
+    throw error;
+  }
+}
+
+function signalExitCode(signal: NodeJS.Signals | null): number {
+  const numbers: Record<string, number> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGKILL: 9,
+    SIGSEGV: 11,
+    SIGTERM: 15,
+    SIGABRT: 6,
+  };
+  return 128 + (signal ? (numbers[signal] ?? 0) : 0);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DapError(`${what} (no answer within ${ms / 1000} s)`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,49 @@
+// The `pdap` command: adapter (DAP server), run and attach (the terminal debugger).
+import type net from "node:net";
+import { Command, InvalidArgumentError } from "commander";
+import { parseHostPort } from "../adapter/config.js";
+import { isLoopback, serveStdio, serveTcp } from "../adapter/server.js";
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535)
+    throw new InvalidArgumentError("not a port number");
+  return number;
+}
+
+export function buildProgram(): Command {
+  const program = new Command("pdap").description(
+    "A fast Python debugger speaking the Debug Adapter Protocol",
+  );
+  program
+    .command("adapter")
+    .description("serve DAP on stdio (for editors), or on a TCP port with --port")
+    .option("--port <port>", "serve DAP on this TCP port instead of stdio", port)
+    .option("--host <host>", "address to listen on with --port", "127.0.0.1")
+    .action(async (options: { port?: number; host: string }) => {
+      if (options.port === undefined) {
+        serveStdio();
+        return;
+      }
+      if (!isLoopback(options.host)) {
+        process.stderr.write(
+          `pdap adapter: warning: serving DAP on non-loopback ${options.host}; anyone who can reach it can run code\n`,
+        );
+      }
+      const server: net.Server = await serveTcp(options.host, options.port);
+      const address = server.address() as net.AddressInfo;
+      process.stderr.write(`pdap adapter: listening on ${address.address}:${address.port}\n`);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`pdap: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+export { parseHostPort };

@@ -1,0 +1,201 @@
+// A typed DAP endpoint over any byte stream pair. The adapter uses it towards its client and
+// towards each agent; the client library and the tests use it towards the adapter.
+import { EventEmitter } from "node:events";
+import type { Readable, Writable } from "node:stream";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { encodeMessage, type Message, MessageDecoder } from "./framing.js";
+
+/** Thrown by request handlers (or returned by peers) to produce a failed response with a clear message. */
+export class DapError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type RequestHandler = (
+  request: DebugProtocol.Request,
+) => Promise<object | undefined> | object | undefined;
+
+interface Pending {
+  command: string;
+  resolve: (response: DebugProtocol.Response) => void;
+  reject: (error: Error) => void;
+}
+
+export interface ConnectionEvents {
+  event: [DebugProtocol.Event];
+  close: [Error | undefined];
+}
+
+export class DapConnection extends EventEmitter<ConnectionEvents> {
+  private seq = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly handlers = new Map<string, RequestHandler>();
+  private fallbackHandler: RequestHandler | undefined;
+  private closed = false;
+  private closeError: Error | undefined;
+
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+    readonly name = "dap",
+  ) {
+    super();
+    const decoder = new MessageDecoder();
+    input.on("data", (chunk: Buffer) => {
+      let messages: Message[];
+      try {
+        messages = decoder.push(chunk);
+      } catch (error) {
+        this.close(error as Error);
+        return;
+      }
+      for (const message of messages) this.dispatch(message);
+    });
+    input.on("end", () => this.close());
+    input.on("close", () => this.close());
+    input.on("error", (error) => this.close(error));
+    output.on("error", (error) => this.close(error));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Registers the handler for one command; its return value becomes the response body. */
+  onRequest(command: string, handler: RequestHandler): void {
+    this.handlers.set(command, handler);
+  }
+
+  /** Handles every command without its own handler (the adapter forwards those to the agent). */
+  onAnyRequest(handler: RequestHandler): void {
+    this.fallbackHandler = handler;
+  }
+
+  /** Sends a request and resolves with the whole response; a failed response rejects with DapError. */
+  async request<R extends DebugProtocol.Response = DebugProtocol.Response>(
+    command: string,
+    args?: object,
+  ): Promise<R> {
+    if (this.closed) throw new DapError(`${this.name} link is closed`, command);
+    const seq = this.seq++;
+    const response = await new Promise<DebugProtocol.Response>((resolve, reject) => {
+      this.pending.set(seq, { command, resolve, reject });
+      this.write({ seq, type: "request", command, arguments: args });
+    });
+    if (!response.success) throw new DapError(response.message ?? `${command} failed`, command);
+    return response as R;
+  }
+
+  /** Like request, but resolves with the response even when it failed. */
+  async rawRequest(command: string, args?: object): Promise<DebugProtocol.Response> {
+    if (this.closed) throw new DapError(`${this.name} link is closed`, command);
+    const seq = this.seq++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { command, resolve, reject });
+      this.write({ seq, type: "request", command, arguments: args });
+    });
+  }
+
+  sendEvent(event: string, body?: object): void {
+    this.write({ seq: this.seq++, type: "event", event, body });
+  }
+
+  sendResponse(request: DebugProtocol.Request, body?: object): void {
+    this.write({
+      seq: this.seq++,
+      type: "response",
+      request_seq: request.seq,
+      command: request.command,
+      success: true,
+      body,
+    });
+  }
+
+  sendErrorResponse(request: { seq: number; command: string }, message: string): void {
+    this.write({
+      seq: this.seq++,
+      type: "response",
+      request_seq: request.seq,
+      command: request.command,
+      success: false,
+      message,
+      body: { error: { id: 1, format: message, showUser: true } },
+    });
+  }
+
+  /** Writes an already-shaped message (the adapter uses it to relay agent messages verbatim). */
+  write(message: object): void {
+    if (this.closed) return;
+    this.output.write(encodeMessage(message));
+  }
+
+  close(error?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeError = error;
+    for (const [, pending] of this.pending) {
+      pending.reject(new DapError(`${this.name} link closed before '${pending.command}' was answered`));
+    }
+    this.pending.clear();
+    this.input.destroy();
+    if ((this.output as unknown) !== this.input) this.output.end();
+    this.emit("close", error);
+  }
+
+  get error(): Error | undefined {
+    return this.closeError;
+  }
+
+  private dispatch(message: Message): void {
+    switch (message.type) {
+      case "response": {
+        const response = message as unknown as DebugProtocol.Response;
+        const pending = this.pending.get(response.request_seq);
+        if (!pending) return;
+        this.pending.delete(response.request_seq);
+        pending.resolve(response);
+        return;
+      }
+      case "event":
+        this.emit("event", message as unknown as DebugProtocol.Event);
+        return;
+      case "request":
+        void this.handleRequest(message as unknown as DebugProtocol.Request);
+        return;
+      default:
+        this.write({ seq: this.seq++, type: "event", event: "output", body: badMessage(message) });
+    }
+  }
+
+  private async handleRequest(request: DebugProtocol.Request): Promise<void> {
+    if (typeof request.command !== "string" || typeof request.seq !== "number") {
+      this.sendErrorResponse(
+        { seq: Number(request.seq) || 0, command: String(request.command) },
+        "malformed request",
+      );
+      return;
+    }
+    const handler = this.handlers.get(request.command) ?? this.fallbackHandler;
+    if (!handler) {
+      this.sendErrorResponse(request, `unknown request '${request.command}'`);
+      return;
+    }
+    try {
+      const body = await handler(request);
+      this.sendResponse(request, body);
+    } catch (error) {
+      this.sendErrorResponse(request, (error as Error).message || String(error));
+    }
+  }
+}
+
+function badMessage(message: Message): DebugProtocol.OutputEvent["body"] {
+  return {
+    category: "console",
+    output: `pdap: ignored a message of unknown type ${JSON.stringify(message.type)}\n`,
+  };
+}
