@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 from .debugger import Debugger
 from .evaluation import EvaluationError
+from .inspector import Inspector
 from .protocol import Link, Message, ProtocolError
 
 PROTOCOL_VERSION = 1
@@ -48,9 +49,6 @@ class Agent:
             "setBreakpoints": self._set_breakpoints,
             "threads": lambda args: {"threads": self.debugger.threads()},
             "stackTrace": self.debugger.stack_trace,
-            "scopes": self.debugger.scopes,
-            "variables": self.debugger.variables,
-            "evaluate": self.debugger.evaluate,
             "continue": self._resume(None),
             "next": self._resume("over"),
             "stepIn": self._resume("in"),
@@ -58,6 +56,7 @@ class Agent:
             "pause": self._pause,
             "disconnect": self._disconnect,
         }
+        self._handlers.update(Inspector(self.debugger).handlers())
 
     # ----- setup -----------------------------------------------------------------------------
     def start_tracing(self) -> None:

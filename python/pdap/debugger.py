@@ -292,48 +292,6 @@ class Debugger:
             return {"name": path, "origin": "generated"}
         return {"name": os.path.basename(path), "path": path}
 
-    def frame(self, frame_id: Any) -> FrameType:
-        return self.frames.get(frame_id, "frameId")
-
-    def scopes(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        frame = self.frame(args.get("frameId"))
-        scopes = [
-            {"name": "Locals", "presentationHint": "locals", "expensive": False,
-             "variablesReference": self.refs.add(variables.Scope(frame, "locals"))},
-            {"name": "Globals", "expensive": False,
-             "variablesReference": self.refs.add(variables.Scope(frame, "globals"))},
-        ]
-        return {"scopes": scopes}
-
-    def variables(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        item = self.refs.get(args.get("variablesReference"), "variablesReference")
-        if isinstance(item, variables.Scope):
-            return {"variables": variables.scope_variables(item, self.refs)}
-        start = int(args.get("start") or 0)
-        count = int(args.get("count") or 0)
-        return {"variables": variables.child_variables(item, self.refs, start, count)}
-
-    def evaluate(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        expression = args.get("expression")
-        if not isinstance(expression, str):
-            raise TypeError("'expression' must be a string")
-        frame_id = args.get("frameId")
-        frame = self.frame(frame_id) if frame_id is not None else None
-        context = args.get("context") or "repl"
-        value, output = evaluation.evaluate(expression, frame, allow_statements=context == "repl")
-        if value is evaluation.NO_VALUE:
-            return {"result": output.rstrip("\n"), "variablesReference": 0}
-        described = variables.describe("", value, expression, self.refs)
-        result = described["value"]
-        if output:
-            result = output + result
-        body = {"result": result, "type": described["type"],
-                "variablesReference": described["variablesReference"]}
-        for key in ("indexedVariables", "namedVariables"):
-            if key in described:
-                body[key] = described[key]
-        return body
-
     # ----- faults --------------------------------------------------------------------------------
     def fault(self, where: str, exc: BaseException) -> None:
         """An error inside pdap: report it to the client's console, never to the program."""

@@ -153,10 +153,12 @@ def describe(name: str, value: Any, expr: Optional[str], handles: Handles) -> Di
 
 
 def scope_variables(scope: Scope, handles: Handles) -> List[Dict[str, Any]]:
-    names = scope.frame.f_locals if scope.kind == "locals" else scope.frame.f_globals
+    frame = scope.frame
+    names = frame.f_locals if scope.kind == "locals" else frame.f_globals
+    module_level = names is frame.f_globals
     result = []
     for name, value in list(names.items()):
-        if scope.kind == "globals" and name.startswith("__") and name.endswith("__"):
+        if module_level and name.startswith("__") and name.endswith("__"):
             continue
         result.append(describe(name, value, name, handles))
     return result
