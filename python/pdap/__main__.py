@@ -108,23 +108,21 @@ def main(argv: List[str]) -> int:
         agent.debugger.filter.user_files.add("<string>")
     _strip_own_path()
     run = {"file": runner.run_file, "-m": runner.run_module, "-c": runner.run_code}[opts.kind]
+    code = 0
     try:
         run(opts.target, opts.args)
     except SystemExit as exc:
-        code = exc.code
-        agent.exit_code = code if isinstance(code, int) else (0 if code is None else 1)
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         raise
     except KeyboardInterrupt as exc:
         runner.report_uncaught(exc)
-        agent.exit_code = 130
-        return 130
+        code = 130
     except BaseException as exc:
         runner.report_uncaught(exc)
-        agent.exit_code = 1
-        return 1
-    agent.exit_code = 0
-    return 0
-
+        code = 1
+    finally:
+        agent.report_exit(code)
+    return code
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

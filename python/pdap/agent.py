@@ -188,6 +188,11 @@ class Agent:
         if command == "disconnect":
             link.close()
 
+    def report_exit(self, code: int) -> None:
+        """The program's end, for sessions that do not own the process (attach, terminals)."""
+        self.exit_code = code
+        self._send_event("exited", {"exitCode": code})
+
     def _send_event(self, event: str, body: Dict[str, Any]) -> None:
         link = self.link
         if link is not None:

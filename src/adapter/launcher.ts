@@ -17,15 +17,21 @@ export function agentCommand(config: LaunchConfig, agentPort: number): string[] 
   return [...argv, ...config.args];
 }
 
+/** What the agent needs added to the environment: its package on PYTHONPATH and the link token. */
+export function agentEnvironmentDelta(token: string, base: string | undefined = process.env.PYTHONPATH) {
+  return {
+    PYTHONPATH: base ? `${AGENT_PYTHONPATH}${delimiter}${base}` : AGENT_PYTHONPATH,
+    PDAP_TOKEN: token,
+  };
+}
+
 export function agentEnvironment(config: LaunchConfig, token: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [key, value] of Object.entries(config.env)) {
     if (value === null) delete env[key];
     else env[key] = value;
   }
-  env.PYTHONPATH = env.PYTHONPATH ? `${AGENT_PYTHONPATH}${delimiter}${env.PYTHONPATH}` : AGENT_PYTHONPATH;
-  env.PDAP_TOKEN = token;
-  return env;
+  return { ...env, ...agentEnvironmentDelta(token, env.PYTHONPATH) };
 }
 
 export function spawnDebuggee(config: LaunchConfig, agentPort: number, token: string): ChildProcess {

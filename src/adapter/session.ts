@@ -9,7 +9,7 @@ import { type DapConnection, DapError } from "../dap/connection.js";
 import { type AgentLink, AgentListener, connectToAgent } from "./agentLink.js";
 import { CAPABILITIES } from "./capabilities.js";
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
-import { spawnDebuggee } from "./launcher.js";
+import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
 
 const AGENT_CONNECT_TIMEOUT_MS = 20_000;
@@ -27,9 +27,15 @@ export class DebugSession {
   private nextSourceRef = 1;
   private terminatedSent = false;
   private exitedSent = false;
+  private clientCapabilities: DebugProtocol.InitializeRequestArguments = { adapterID: "pdap" };
+  /** pid of a program started in the client's terminal (runInTerminal): we own no handle to it */
+  private terminalPid: number | undefined;
 
   constructor(private readonly client: DapConnection) {
-    client.onRequest("initialize", () => CAPABILITIES);
+    client.onRequest("initialize", (request) => {
+      this.clientCapabilities = (request.arguments ?? {}) as DebugProtocol.InitializeRequestArguments;
+      return CAPABILITIES;
+    });
     client.onRequest("launch", (request) => this.launch(parseArgs(request, parseLaunch)));
     client.onRequest("attach", (request) => this.attach(parseArgs(request, parseAttach)));
     client.onRequest("disconnect", (request) => this.disconnect((request.arguments ?? {}) as Args));
@@ -46,6 +52,10 @@ export class DebugSession {
     const token = randomBytes(24).toString("base64url");
     const listener = await AgentListener.listen("127.0.0.1", 0, token);
     try {
+      if (config.console !== "internalConsole" && this.clientCapabilities.supportsRunInTerminalRequest) {
+        await this.launchInTerminal(config, listener, token);
+        return undefined;
+      }
       const child = spawnDebuggee(config, listener.port, token);
       this.child = child;
       const stderrTail: string[] = [];
@@ -75,6 +85,30 @@ export class DebugSession {
       listener.close();
     }
     return undefined;
+  }
+
+  /** console integratedTerminal/externalTerminal: the client starts the process in its terminal. */
+  private async launchInTerminal(
+    config: LaunchConfig,
+    listener: AgentListener,
+    token: string,
+  ): Promise<void> {
+    const pythonPath = config.env.PYTHONPATH ?? process.env.PYTHONPATH;
+    const env: Record<string, string | null> = { ...config.env, ...agentEnvironmentDelta(token, pythonPath) };
+    const response = await this.client.request<DebugProtocol.RunInTerminalResponse>("runInTerminal", {
+      kind: config.console === "externalTerminal" ? "external" : "integrated",
+      title: "pdap",
+      cwd: config.cwd ?? process.cwd(),
+      args: [config.python, ...agentCommand(config, listener.port)],
+      env,
+    });
+    const agent = await withTimeout(
+      listener.nextAgent(),
+      AGENT_CONNECT_TIMEOUT_MS,
+      "the program started in the terminal did not connect to the adapter",
+    );
+    this.terminalPid = response.body?.processId ?? agent.info.pid;
+    await this.adoptAgent(agent, { justMyCode: config.justMyCode, stopOnEntry: config.stopOnEntry });
   }
 
   private async attach(config: AttachConfig): Promise<undefined> {
@@ -198,7 +232,8 @@ export class DebugSession {
   private relayEvent(event: DebugProtocol.Event): void {
     const body = event.body as Record<string, unknown> | undefined;
     if (event.event === "exited") {
-      if (this.mode === "attach") this.sendExited(Number(body?.exitCode ?? 0));
+      // a piped child's exit code comes from its process; otherwise the agent's word is all we have
+      if (!this.child) this.sendExited(Number(body?.exitCode ?? 0));
       return;
     }
     if (event.event === "breakpoint" && body?.breakpoint) {
@@ -222,12 +257,13 @@ export class DebugSession {
   }
 
   private agentGone(): void {
-    // a launched program's end is reported when its process closes; an attached one ends here
-    if (this.mode === "attach") this.sendTerminated();
+    // a piped child's end is reported when its process closes; any other session ends here
+    if (!this.child) this.sendTerminated();
   }
 
   private async terminate(): Promise<undefined> {
     if (this.child && this.child.exitCode === null) this.child.kill("SIGTERM");
+    else if (this.terminalPid) signalPid(this.terminalPid, "SIGTERM");
     else if (this.mode === "attach") await this.requireAgent("terminate").request("terminate");
     return undefined;
   }
@@ -242,8 +278,9 @@ export class DebugSession {
       );
       agent.close();
     }
+    if (kill && this.terminalPid) signalPid(this.terminalPid, "SIGKILL");
     if (kill) await this.killChild();
-    if (this.mode === "attach") this.sendTerminated();
+    if (!this.child) this.sendTerminated();
     return undefined;
   }
 
@@ -271,6 +308,14 @@ function parseArgs<T>(request: DebugProtocol.Request, parse: (args: Args) => T):
   } catch (error) {
     if (error instanceof ConfigError) throw new DapError(`${request.command}: ${error.message}`);
     throw error;
+  }
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
   }
 }
 
