@@ -53,6 +53,6 @@ def report_uncaught(exc: BaseException) -> None:
                               or tb.tb_frame.f_code.co_filename.startswith("<frozen runpy")):
         tb = tb.tb_next
     try:
-        sys.excepthook(type(exc), exc, tb)
+        sys.excepthook(type(exc), exc.with_traceback(tb), tb)
     except Exception:
         traceback.print_exception(type(exc), exc, tb)

@@ -17,6 +17,48 @@ const KILL_GRACE_MS = 1_000;
 
 type Args = Record<string, unknown>;
 
+/** The DAP requests the agent may answer; anything else is refused by the adapter itself. */
+const ENGINE_REQUESTS = new Set([
+  "setBreakpoints",
+  "setFunctionBreakpoints",
+  "setExceptionBreakpoints",
+  "setDataBreakpoints",
+  "setInstructionBreakpoints",
+  "breakpointLocations",
+  "configurationDone",
+  "threads",
+  "stackTrace",
+  "scopes",
+  "variables",
+  "setVariable",
+  "setExpression",
+  "evaluate",
+  "completions",
+  "exceptionInfo",
+  "continue",
+  "next",
+  "stepIn",
+  "stepOut",
+  "stepBack",
+  "reverseContinue",
+  "pause",
+  "goto",
+  "gotoTargets",
+  "stepInTargets",
+  "restartFrame",
+  "source",
+  "loadedSources",
+  "modules",
+  "readMemory",
+  "writeMemory",
+  "disassemble",
+  "terminateThreads",
+  "dataBreakpointInfo",
+  "locations",
+  "terminate",
+  "disconnect",
+]);
+
 export class DebugSession {
   private agent: AgentLink | undefined;
   private child: ChildProcess | undefined;
@@ -175,6 +217,7 @@ export class DebugSession {
 
   // ----- relaying ---------------------------------------------------------------------------
   private requireAgent(command: string): AgentLink {
+    if (!ENGINE_REQUESTS.has(command)) throw new DapError(`unknown request '${command}'`);
     if (!this.agent || this.agent.connection.isClosed) {
       throw new DapError(`'${command}' needs a running program: send launch or attach first`);
     }

@@ -3,7 +3,7 @@
 import { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { encodeMessage, type Message, MessageDecoder } from "./framing.js";
+import { encodeMessage, type Malformed, type Message, MessageDecoder } from "./framing.js";
 
 /** Thrown by request handlers (or returned by peers) to produce a failed response with a clear message. */
 export class DapError extends Error {
@@ -46,14 +46,17 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     super();
     const decoder = new MessageDecoder();
     input.on("data", (chunk: Buffer) => {
-      let messages: Message[];
+      let messages: Array<Message | Malformed>;
       try {
         messages = decoder.push(chunk);
       } catch (error) {
         this.close(error as Error);
         return;
       }
-      for (const message of messages) this.dispatch(message);
+      for (const message of messages) {
+        if (isMalformed(message)) this.reportMalformed(message.malformed);
+        else this.dispatch(message);
+      }
     });
     input.on("end", () => this.close());
     input.on("close", () => this.close());
@@ -167,8 +170,16 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
         void this.handleRequest(message as unknown as DebugProtocol.Request);
         return;
       default:
-        this.write({ seq: this.seq++, type: "event", event: "output", body: badMessage(message) });
+        this.reportMalformed(`message of unknown type ${JSON.stringify(message.type)}`);
     }
+  }
+
+  /** A message that cannot be answered (no seq to answer to) is reported to the peer's console. */
+  private reportMalformed(reason: string): void {
+    this.sendEvent("output", {
+      category: "console",
+      output: `pdap: ignored a malformed DAP message: ${reason}\n`,
+    });
   }
 
   private async handleRequest(request: DebugProtocol.Request): Promise<void> {
@@ -193,9 +204,6 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
   }
 }
 
-function badMessage(message: Message): DebugProtocol.OutputEvent["body"] {
-  return {
-    category: "console",
-    output: `pdap: ignored a message of unknown type ${JSON.stringify(message.type)}\n`,
-  };
+function isMalformed(item: Message | Malformed): item is Malformed {
+  return typeof (item as Malformed).malformed === "string" && (item as Message).type === undefined;
 }

@@ -10,6 +10,11 @@ const HEADER_END = Buffer.from("\r\n\r\n");
 
 export class FramingError extends Error {}
 
+/** A well-framed body that is not a DAP message: the stream stays usable, the message is dropped. */
+export interface Malformed {
+  malformed: string;
+}
+
 export function encodeMessage(message: object): Buffer {
   const body = Buffer.from(JSON.stringify(message), "utf8");
   return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, "ascii"), body]);
@@ -25,9 +30,9 @@ export class MessageDecoder {
 
   constructor(private readonly maxBytes = MAX_MESSAGE_BYTES) {}
 
-  push(chunk: Buffer): Message[] {
+  push(chunk: Buffer): Array<Message | Malformed> {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const messages: Message[] = [];
+    const messages: Array<Message | Malformed> = [];
     for (;;) {
       const headerEnd = this.buffer.indexOf(HEADER_END);
       if (headerEnd < 0) {
@@ -42,7 +47,11 @@ export class MessageDecoder {
       if (this.buffer.length < start + length) return messages;
       const body = this.buffer.subarray(start, start + length).toString("utf8");
       this.buffer = this.buffer.subarray(start + length);
-      messages.push(parseBody(body));
+      try {
+        messages.push(parseBody(body));
+      } catch (error) {
+        messages.push({ malformed: (error as Error).message });
+      }
     }
   }
 }

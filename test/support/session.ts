@@ -54,6 +54,11 @@ export class Scenario {
     return Object.fromEntries(vars.map((v) => [v.name, v.value]));
   }
 
+  /** Evaluates in the top frame of a stop. */
+  evaluate(stop: Stop, expression: string, context = "repl") {
+    return this.client.evaluate(expression, stop.frames[0].id, context);
+  }
+
   async exitCode(): Promise<number> {
     const exited = await this.client.waitFor<DebugProtocol.ExitedEvent>("exited");
     await this.client.waitFor("terminated");
