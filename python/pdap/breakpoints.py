@@ -2,17 +2,67 @@
 from __future__ import annotations
 
 import itertools
+import operator
+import re
 from types import CodeType, FrameType
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from .sources import SourceLines, canonical
 
 _ids = itertools.count(1)
 
+_HIT = re.compile(r"^\s*(==|>=|<=|>|<|%)?\s*(\d+)\s*$")
+_HIT_OPS: Dict[str, Callable[[int, int], bool]] = {
+    "==": operator.eq, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+    "%": lambda hits, n: n > 0 and hits % n == 0,
+}
+
+
+def parse_hit_condition(text: str) -> Callable[[int], bool]:
+    """`5` or `== 5` (the 5th hit), `>= 5`, `> 5`, `< 5`, `<= 5`, `% 3` (every 3rd hit)."""
+    match = _HIT.match(text)
+    if not match:
+        raise ValueError("invalid hit condition %r: use N, == N, >= N, > N, < N, <= N or %% N" % text)
+    compare = _HIT_OPS[match.group(1) or "=="]
+    n = int(match.group(2))
+    return lambda hits: compare(hits, n)
+
+
+def compile_condition(bp: Any) -> None:
+    """Compile a breakpoint's condition and hit condition once; a bad one unverifies it with the reason."""
+    if bp.condition:
+        try:
+            bp.condition_code = compile(bp.condition, "<breakpoint condition>", "eval")
+        except SyntaxError as exc:
+            bp.verified = False
+            bp.message = "invalid condition %r: SyntaxError: %s" % (bp.condition, exc.msg)
+            return
+    if bp.hit_condition:
+        try:
+            bp.hit_test = parse_hit_condition(bp.hit_condition)
+        except ValueError as exc:
+            bp.verified = False
+            bp.message = str(exc)
+
+
+def check_hit(bp: Any, frame: FrameType) -> "Optional[str]":
+    """Counts a hit; returns None to go on, "stop" to stop, or an error text to stop and show."""
+    if bp.condition_code is not None:
+        try:
+            if not eval(bp.condition_code, frame.f_globals, frame.f_locals):
+                return None
+        except Exception as exc:  # a raising condition stops, so the user sees why
+            return "error in breakpoint condition %r: %s: %s" % (bp.condition, type(exc).__name__, exc)
+    bp.hits += 1
+    if bp.hit_test is not None and not bp.hit_test(bp.hits):
+        return None
+    return "stop"
+
 
 class Breakpoint:
     __slots__ = ("id", "path", "line", "requested_line", "verified", "message", "condition",
-                 "condition_code", "hit_condition", "log_message", "hits", "temporary")
+                 "condition_code", "hit_condition", "hit_test", "log_message", "hits", "temporary",
+                 "condition_error_shown")
 
     def __init__(self, path: str, line: int, spec: Dict[str, Any]) -> None:
         self.id = next(_ids)
@@ -24,6 +74,8 @@ class Breakpoint:
         self.condition: Optional[str] = spec.get("condition") or None
         self.condition_code: Optional[CodeType] = None
         self.hit_condition: Optional[str] = spec.get("hitCondition") or None
+        self.hit_test: Optional[Callable[[int], bool]] = None
+        self.condition_error_shown = False
         self.log_message: Optional[str] = spec.get("logMessage") or None
         self.hits = 0
         self.temporary = bool(spec.get("temporary"))
@@ -68,7 +120,7 @@ class BreakpointTable:
             else:
                 bp.line = real
                 bp.verified = True
-                self._compile_condition(bp)
+                compile_condition(bp)
             if bp.verified:
                 lines_of_file.setdefault(bp.line, []).append(bp)
             self.by_id[bp.id] = bp
@@ -105,23 +157,5 @@ class BreakpointTable:
             self._by_raw[co_filename] = found
             return found
 
-    @staticmethod
-    def _compile_condition(bp: Breakpoint) -> None:
-        if not bp.condition:
-            return
-        try:
-            bp.condition_code = compile(bp.condition, "<breakpoint condition>", "eval")
-        except SyntaxError as exc:
-            bp.verified = False
-            bp.message = "invalid condition %r: %s" % (bp.condition, exc.msg)
-
     def hit(self, bp: Breakpoint, frame: FrameType) -> "Optional[str]":
-        """Counts a hit; returns None to go on, "stop" to stop, or an error text to stop and show."""
-        if bp.condition_code is not None:
-            try:
-                if not eval(bp.condition_code, frame.f_globals, frame.f_locals):
-                    return None
-            except Exception as exc:  # a raising condition stops, so the user sees why
-                return "error in condition %r: %s: %s" % (bp.condition, type(exc).__name__, exc)
-        bp.hits += 1
-        return "stop"
+        return check_hit(bp, frame)

@@ -10,10 +10,12 @@ import os
 import sys
 import threading
 from types import FrameType
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import evaluation, variables
-from .breakpoints import Breakpoint, BreakpointTable
+from .breakpoints import Breakpoint, BreakpointTable, check_hit
+from .exceptions import ExceptionFilters, exception_info
+from .function_breakpoints import FunctionBreakpoint, FunctionBreakpoints
 from .sources import CodeFilter, canonical
 
 CO_COROUTINE = 0x0080
@@ -31,21 +33,31 @@ class Step:
     any_user: stop on the next line of any user code (step in, or after leaving into library code).
     """
 
-    __slots__ = ("kind", "stop_frame", "watch_frame", "any_user")
+    __slots__ = ("kind", "stop_frame", "watch_frame", "any_user", "reason", "hit_ids")
 
-    def __init__(self, kind: str, frame: Optional[FrameType]) -> None:
+    def __init__(self, kind: str, frame: Optional[FrameType], reason: str = "step",
+                 hit_ids: Optional[List[int]] = None) -> None:
         self.kind = kind
         self.any_user = kind == "in"
         self.stop_frame = frame if kind == "over" else None
         self.watch_frame = frame
+        self.reason = reason  # what the client is told when this step stops
+        self.hit_ids = hit_ids
 
 
 class ThreadStop:
-    __slots__ = ("frame", "reason")
+    """Where a stopped (or held) thread is. `trace` replaces the live stack for an uncaught
+    exception, whose frames have finished: (frame, line) pairs from the traceback, innermost first."""
 
-    def __init__(self, frame: FrameType, reason: str) -> None:
+    __slots__ = ("frame", "reason", "exception", "break_mode", "trace")
+
+    def __init__(self, frame: FrameType, reason: str, exception: Optional[BaseException] = None,
+                 break_mode: str = "", trace: Optional[List[Tuple[FrameType, int]]] = None) -> None:
         self.frame = frame
         self.reason = reason
+        self.exception = exception
+        self.break_mode = break_mode
+        self.trace = trace
 
 
 class Debugger:
@@ -53,6 +65,10 @@ class Debugger:
         self.send = send
         self.filter = CodeFilter()
         self.breakpoints = BreakpointTable()
+        self.function_breakpoints = FunctionBreakpoints()
+        self.exceptions = ExceptionFilters()
+        # (exception, break mode) of the last exception stop: each filter stops once per exception
+        self._last_reported: Tuple[Optional[BaseException], str] = (None, "")
         self.just_my_code = True
         self.cond = threading.Condition(threading.RLock())
         self.suspended = False  # a stop is on the client's screen
@@ -60,6 +76,8 @@ class Debugger:
         self.pause_requested = False
         self.trace_all = False  # every thread must report its next line (pause / all-stop)
         self.step_in = False  # some thread steps into any user code
+        # any rarely-on mode that makes tracers look at every new frame (settrace's fast path tests this)
+        self.wide = False
         self.steps: Dict[int, Step] = {}
         self.stops: Dict[int, ThreadStop] = {}  # threads stopped or held, by ident
         self.agent_threads: set = set()
@@ -74,14 +92,32 @@ class Debugger:
     def start(self) -> None:
         self.thread_id(threading.main_thread().ident or 0)
         self.backend.install()
+        self._hook_thread_exceptions()
+
+    def _hook_thread_exceptions(self) -> None:
+        """Uncaught exceptions in threads stop before threading prints them."""
+        original = threading.excepthook
+
+        def excepthook(args: Any) -> None:
+            if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+                try:
+                    self.on_uncaught(args.exc_value)
+                except Exception as exc:
+                    self.fault("thread excepthook", exc)
+            original(args)
+
+        threading.excepthook = excepthook
 
     def reset_client_state(self) -> None:
         """The client went away: forget its breakpoints and steps, and let every thread run."""
         with self.cond:
             self.breakpoints.clear()
+            self.function_breakpoints.clear()
+            self.exceptions.clear()
             self.steps.clear()
             self.pause_requested = False
             self._resume_all()
+            self._update_modes(force=True)
         self.backend.breakpoints_changed()
 
     def step_in_at_start(self) -> None:
@@ -107,26 +143,105 @@ class Debugger:
     def on_line(self, frame: FrameType, bps: Optional[List[Breakpoint]]) -> None:
         """A line is about to run in a frame the backend was asked to watch (the slow path)."""
         ident = threading.get_ident()
-        if ident in self.agent_threads:
+        if ident in self.agent_threads or ident in self.stops:
+            return  # pdap's own threads, and a thread already inside a stop (running pdap's code)
+        if bps and self._breakpoints_stop(frame, bps, "breakpoint"):
             return
-        if bps:
-            for bp in bps:
-                verdict = self.breakpoints.hit(bp, frame)
-                if verdict is None:
-                    continue
-                if bp.log_message is not None:
-                    self.send("output", {"category": "console",
-                                         "output": evaluation.interpolate(bp.log_message, frame) + "\n"})
-                    continue
-                text = None if verdict == "stop" else verdict
-                self.stop(frame, "breakpoint", hit_ids=[bp.id], text=text)
-                return
         step = self.steps.get(ident)
         if step is not None and self._step_done(step, frame):
-            self.stop(frame, "step")
+            self.stop(frame, step.reason, hit_ids=step.hit_ids)
             return
         if self.trace_all and frame.f_code is not None and not self.filter.is_agent(frame.f_code):
             self._hold(ident, frame)
+
+    def _breakpoints_stop(self, frame: FrameType, bps: List[Any], reason: str) -> bool:
+        """Counts hits, prints logpoints, and stops for the first breakpoint whose conditions hold."""
+        for bp in bps:
+            verdict = check_hit(bp, frame)
+            if verdict is None:
+                continue
+            if bp.log_message is not None:
+                self.send("output", {"category": "console",
+                                     "output": evaluation.interpolate(bp.log_message, frame) + "\n"})
+                continue
+            text = None
+            if verdict != "stop" and not bp.condition_error_shown:
+                bp.condition_error_shown = True  # say it once; later failures still stop
+                text = verdict
+            self.stop(frame, reason, hit_ids=[bp.id], text=text)
+            return True
+        return False
+
+    def on_function_start(self, frame: FrameType, bps: List[FunctionBreakpoint]) -> None:
+        """A function named by a function breakpoint starts: stop on its first line if its conditions hold."""
+        ident = threading.get_ident()
+        if ident in self.agent_threads:
+            return
+        for bp in bps:
+            verdict = check_hit(bp, frame)
+            if verdict is None:
+                continue
+            with self.cond:
+                self.steps[ident] = Step("over", frame, "function breakpoint", [bp.id])
+                self._update_modes()
+            self.backend.watch_frame(frame)
+            return
+
+    def on_exception_raised(self, frame: FrameType, exc: BaseException) -> None:
+        """An exception was raised in this frame (the `raised` filter)."""
+        if exc is self._last_reported[0] or threading.get_ident() in self.agent_threads:
+            return
+        code = frame.f_code
+        if self.filter.is_agent(code) or (self.just_my_code and not self.filter.is_user(code)):
+            return
+        if self.exceptions.wants("raised", exc, frame):
+            self._stop_on_exception(frame, exc, "always")
+
+    def on_exception_unwind(self, frame: FrameType, exc: BaseException) -> None:
+        """An exception leaves this frame (the `userUnhandled` filter: leaving user code for library code)."""
+        if self._last_reported == (exc, "userUnhandled") or threading.get_ident() in self.agent_threads:
+            return
+        code = frame.f_code
+        if not self.filter.is_user(code):
+            return
+        caller = frame.f_back
+        if caller is not None and self.filter.is_user(caller.f_code):
+            return  # still inside user code: it may be handled there
+        if caller is None or self.filter.is_agent(caller.f_code):
+            return  # leaving the program: the `uncaught` filter decides
+        if self.exceptions.wants("userUnhandled", exc, frame):
+            self._stop_on_exception(frame, exc, "userUnhandled")
+
+    def on_uncaught(self, exc: BaseException) -> None:
+        """An exception is about to end the program or a thread: stop where it was raised."""
+        if not self.exceptions.uncaught or (exc is self._last_reported[0] and self._last_reported[1] != "always"):
+            return
+        trace: List[Tuple[FrameType, int]] = []
+        tb = exc.__traceback__
+        while tb is not None:
+            if not self.filter.is_agent(tb.tb_frame.f_code):
+                trace.append((tb.tb_frame, tb.tb_lineno))
+            tb = tb.tb_next
+        if not trace:
+            return
+        trace.reverse()
+        frame = trace[0][0]
+        if not self.exceptions.wants("uncaught", exc, frame):
+            return
+        self._stop_on_exception(frame, exc, "unhandled", trace)
+
+    def _stop_on_exception(self, frame: FrameType, exc: BaseException, break_mode: str,
+                           trace: Optional[List[Tuple[FrameType, int]]] = None) -> None:
+        self._last_reported = (exc, break_mode)
+        info = exception_info(exc, break_mode, frame)
+        self.stop(frame, "exception", text="%s: %s" % (info["details"]["typeName"], info["description"]),
+                  exception=exc, break_mode=break_mode, trace=trace, quiet=True)
+
+    def exception_info(self, tid: Any) -> Dict[str, Any]:
+        stop = self.stops.get(self.ident_of(tid))
+        if stop is None or stop.exception is None:
+            raise LookupError("thread %r is not stopped on an exception" % (tid,))
+        return exception_info(stop.exception, stop.break_mode, stop.frame)
 
     def on_leave(self, frame: FrameType, kind: str) -> None:
         """A watched frame returns, yields or unwinds: a step over/out continues in its caller."""
@@ -158,7 +273,8 @@ class Debugger:
 
     # ----- stopping and resuming ---------------------------------------------------------------
     def stop(self, frame: FrameType, reason: str, hit_ids: Optional[List[int]] = None,
-             text: Optional[str] = None) -> None:
+             text: Optional[str] = None, exception: Optional[BaseException] = None, break_mode: str = "",
+             trace: Optional[List[Tuple[FrameType, int]]] = None, quiet: bool = False) -> None:
         """Report a stop of this thread and block until the client resumes it."""
         ident = threading.get_ident()
         with self.cond:
@@ -168,7 +284,7 @@ class Debugger:
             self.suspended = True
             self.pause_requested = False
             self.steps.pop(ident, None)
-            self.stops[ident] = ThreadStop(frame, reason)
+            self.stops[ident] = ThreadStop(frame, reason, exception, break_mode, trace)
             self._update_modes()
             body: Dict[str, Any] = {"reason": reason, "threadId": self.thread_id(ident),
                                     "allThreadsStopped": True}
@@ -177,7 +293,8 @@ class Debugger:
             if text:
                 body["text"] = text
                 body["description"] = text
-                self.send("output", {"category": "stderr", "output": text + "\n"})
+                if not quiet:
+                    self.send("output", {"category": "console", "output": text + "\n"})
             self.send("stopped", body)
             self._wait_for_resume()
             self.stops.pop(ident, None)
@@ -211,13 +328,28 @@ class Debugger:
         self._update_modes()
         self.cond.notify_all()
 
-    def _update_modes(self) -> None:
+    def _update_modes(self, force: bool = False) -> None:
         trace_all = self.suspended or self.pause_requested
         step_in = any(step.any_user for step in self.steps.values())
-        if trace_all != self.trace_all or step_in != self.step_in:
+        wide = trace_all or step_in or self.exceptions.watching or self.function_breakpoints.active
+        if force or (trace_all, step_in, wide) != (self.trace_all, self.step_in, self.wide):
             self.trace_all = trace_all
             self.step_in = step_in
+            self.wide = wide
             self.backend.mode_changed()
+
+    def set_exception_filters(self, args: Dict[str, Any]) -> List[Dict[str, Any]]:
+        with self.cond:
+            results = self.exceptions.set(args)
+            self._update_modes(force=True)
+        return results
+
+    def set_function_breakpoints(self, specs: List[Dict[str, Any]]) -> List[FunctionBreakpoint]:
+        with self.cond:
+            bps = self.function_breakpoints.set(specs)
+            self._update_modes(force=True)
+        self.backend.breakpoints_changed()
+        return bps
 
     def resume(self, tid: Any = None, kind: Optional[str] = None) -> None:
         """continue (kind None) or a step of one thread; every thread runs on."""
@@ -253,14 +385,17 @@ class Debugger:
             result.append({"id": self.thread_id(ident), "name": thread.name})
         return result
 
-    def thread_frames(self, ident: int) -> List[FrameType]:
+    def thread_frames(self, ident: int) -> List[Tuple[FrameType, int]]:
+        """(frame, line) of a thread, innermost first, without pdap's own frames below the program."""
         stop = self.stops.get(ident)
+        if stop is not None and stop.trace is not None:
+            return stop.trace
         frame = stop.frame if stop is not None else sys._current_frames().get(ident)
         frames = []
         while frame is not None:
             if self.filter.is_agent(frame.f_code):
                 break  # below here is pdap's launcher, not the user's program
-            frames.append(frame)
+            frames.append((frame, frame.f_lineno or 0))
             frame = frame.f_back
         return frames
 
@@ -271,13 +406,13 @@ class Debugger:
         levels = int(args.get("levels") or 0)
         chosen = frames[start:start + levels] if levels > 0 else frames[start:]
         result = []
-        for frame in chosen:
+        for frame, line in chosen:
             code = frame.f_code
             user = self.filter.is_user(code)
             entry: Dict[str, Any] = {
                 "id": self.frames.add(frame),
                 "name": code.co_name if code.co_name != "<module>" else "<module>",
-                "line": frame.f_lineno or 0,
+                "line": line,
                 "column": 1,
                 "source": self.source_of(code.co_filename),
             }

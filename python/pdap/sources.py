@@ -5,7 +5,7 @@ import dis
 import os
 import sys
 import sysconfig
-from types import CodeType
+from types import CodeType, FrameType
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 _canonical: Dict[str, str] = {}
@@ -129,3 +129,21 @@ class CodeFilter:
         if path.startswith(PDAP_DIR + os.sep):
             return False
         return not any(path.startswith(root + os.sep) for root in self.library_roots)
+
+
+def _qualname_from_code(code: CodeType, frame: "FrameType") -> str:
+    return code.co_qualname  # type: ignore[attr-defined]
+
+
+def _qualname_from_frame(code: CodeType, frame: "FrameType") -> str:
+    """Before 3.11 code objects have no qualified name: derive Class.method from self/cls."""
+    if code.co_argcount and code.co_varnames[0] in ("self", "cls"):
+        first = frame.f_locals.get(code.co_varnames[0])
+        owner = first if isinstance(first, type) else type(first)
+        for klass in getattr(owner, "__mro__", ()):
+            if code.co_name in vars(klass):
+                return "%s.%s" % (klass.__qualname__, code.co_name)
+    return code.co_name
+
+
+qualified_name = _qualname_from_code if hasattr(CodeType, "co_qualname") else _qualname_from_frame

@@ -44,6 +44,7 @@ class MonitoringBackend(Backend):
         mon.register_callback(tool, E.PY_RETURN, self._return)
         mon.register_callback(tool, E.PY_YIELD, self._yield)
         mon.register_callback(tool, E.PY_UNWIND, self._unwind)
+        mon.register_callback(tool, E.RAISE, self._raise)
         self._set_global_events()
         self.breakpoints_changed()
 
@@ -56,6 +57,15 @@ class MonitoringBackend(Backend):
     # ----- hot path ----------------------------------------------------------------------------
     def _start(self, code: CodeType, offset: int) -> Any:
         dbg = self.dbg
+        if dbg.function_breakpoints.active:
+            frame = sys._getframe(1)
+            hits = dbg.function_breakpoints.for_frame(frame)
+            if hits:
+                try:
+                    dbg.on_function_start(frame, hits)
+                except Exception as exc:
+                    dbg.fault("function start", exc)
+                return None  # keep reporting this function's starts
         if dbg.trace_all or dbg.step_in:
             return None  # global LINE events are on
         if self.for_filename(code.co_filename) is not None:
@@ -88,8 +98,23 @@ class MonitoringBackend(Backend):
         return None
 
     def _unwind(self, code: CodeType, offset: int, exc: BaseException) -> Any:
-        if self.dbg.steps:
+        dbg = self.dbg
+        if dbg.exceptions.user_unhandled:
+            try:
+                dbg.on_exception_unwind(sys._getframe(1), exc)
+            except Exception as err:
+                dbg.fault("unwind event", err)
+        if dbg.steps:
             self._leave("unwind")
+        return None
+
+    def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
+        dbg = self.dbg
+        if dbg.exceptions.raised:
+            try:
+                dbg.on_exception_raised(sys._getframe(1), exc)
+            except Exception as err:
+                dbg.fault("raise event", err)
         return None
 
     def _leave(self, kind: str) -> None:
@@ -104,8 +129,10 @@ class MonitoringBackend(Backend):
         events = E.PY_START
         if dbg.trace_all or dbg.step_in:
             events |= E.LINE
-        if dbg.steps:
+        if dbg.steps or dbg.exceptions.user_unhandled:
             events |= E.PY_UNWIND
+        if dbg.exceptions.raised:
+            events |= E.RAISE
         mon.set_events(self.tool, events)
 
     def breakpoints_changed(self) -> None:

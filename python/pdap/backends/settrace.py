@@ -9,7 +9,7 @@ import dis
 import sys
 import threading
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from .base import Backend
 
@@ -25,6 +25,8 @@ class SettraceBackend(Backend):
     def __init__(self, debugger: "Debugger") -> None:
         self.dbg = debugger
         self.for_filename = debugger.breakpoints.for_filename
+        # per thread: the frame an exception is passing through, until a line runs there or it returns
+        self._unwinding: Dict[int, Tuple[FrameType, BaseException]] = {}
 
     def install(self) -> None:
         settrace_all = getattr(threading, "settrace_all_threads", None)
@@ -41,10 +43,29 @@ class SettraceBackend(Backend):
 
     # ----- hot path ----------------------------------------------------------------------------
     def _call(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
-        dbg = self.dbg
-        if dbg.trace_all or dbg.step_in:
-            return None if dbg.filter.is_agent(frame.f_code) else self._local
+        if self.dbg.wide:
+            return self._call_wide(frame)
         if self.for_filename(frame.f_code.co_filename) is not None:
+            return self._local
+        return None
+
+    def _call_wide(self, frame: FrameType) -> Optional[Any]:
+        """A new frame while a rare mode is on: stepping in, all-stop, exception or function breakpoints."""
+        dbg = self.dbg
+        code = frame.f_code
+        if dbg.filter.is_agent(code):
+            return None
+        if dbg.function_breakpoints.active:
+            hits = dbg.function_breakpoints.for_frame(frame)
+            if hits:
+                try:
+                    dbg.on_function_start(frame, hits)
+                except Exception as exc:
+                    dbg.fault("call event", exc)
+                return self._local
+        if dbg.trace_all or dbg.step_in or self.for_filename(code.co_filename) is not None:
+            return self._local
+        if dbg.exceptions.watching and (not dbg.just_my_code or dbg.filter.is_user(code)):
             return self._local
         return None
 
@@ -58,18 +79,45 @@ class SettraceBackend(Backend):
                     dbg.on_line(frame, hit)
                 except Exception as exc:  # a debugger fault must never reach the program
                     dbg.fault("line event", exc)
-            elif table is None:
+            elif table is None and not dbg.wide:
                 frame.f_trace = None  # nothing to watch here any more: run untraced
                 return None
+            if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
+                del self._unwinding[threading.get_ident()]  # the exception was handled here
+        elif event == "exception":
+            self._on_exception(frame, arg[1])
+        elif event == "return" and self._unwinding:
+            pending = self._unwinding.pop(threading.get_ident(), None)
+            if pending is not None and pending[0] is frame and dbg.exceptions.user_unhandled:
+                try:
+                    dbg.on_exception_unwind(frame, pending[1])
+                except Exception as exc:
+                    dbg.fault("unwind event", exc)
+            if dbg.steps:
+                self._leave(frame)
         elif event == "return" and dbg.steps:
-            code = frame.f_code
-            lasti = frame.f_lasti
-            kind = "yield" if lasti >= 0 and code.co_code[lasti] in _YIELD_OPS else "return"
-            try:
-                dbg.on_leave(frame, kind)
-            except Exception as exc:
-                dbg.fault("return event", exc)
+            self._leave(frame)
         return self._local
+
+    def _leave(self, frame: FrameType) -> None:
+        code = frame.f_code
+        lasti = frame.f_lasti
+        kind = "yield" if lasti >= 0 and code.co_code[lasti] in _YIELD_OPS else "return"
+        try:
+            self.dbg.on_leave(frame, kind)
+        except Exception as exc:
+            self.dbg.fault("return event", exc)
+
+    def _on_exception(self, frame: FrameType, exc: BaseException) -> None:
+        dbg = self.dbg
+        if not dbg.exceptions.watching:
+            return
+        self._unwinding[threading.get_ident()] = (frame, exc)
+        if dbg.exceptions.raised:
+            try:
+                dbg.on_exception_raised(frame, exc)
+            except Exception as err:
+                dbg.fault("exception event", err)
 
     # ----- instrumentation changes (rare) --------------------------------------------------------
     def _all_frames(self):
@@ -90,6 +138,8 @@ class SettraceBackend(Backend):
         frame.f_trace = self._local
 
     def mode_changed(self) -> None:
+        if not self.dbg.exceptions.watching:
+            self._unwinding.clear()
         if self.dbg.trace_all or self.dbg.step_in:
             is_agent = self.dbg.filter.is_agent
             for frame in self._all_frames():

@@ -1,0 +1,73 @@
+"""Function breakpoints: stop on the first line of a function named `func`, `Class.method` or `module.func`."""
+from __future__ import annotations
+
+import itertools
+from types import CodeType, FrameType
+from typing import Any, Dict, List, Optional, Tuple
+
+from .breakpoints import compile_condition
+from .sources import qualified_name
+
+_ids = itertools.count(100000)
+
+
+class FunctionBreakpoint:
+    __slots__ = ("id", "name", "verified", "message", "condition", "condition_code", "hit_condition",
+                 "hit_test", "hits", "log_message", "condition_error_shown")
+
+    def __init__(self, spec: Dict[str, Any]) -> None:
+        name = spec.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise TypeError("a function breakpoint needs a 'name' (a string)")
+        self.id = next(_ids)
+        self.name = name.strip()
+        self.verified = True
+        self.message: Optional[str] = None
+        self.condition: Optional[str] = spec.get("condition") or None
+        self.condition_code: Optional[CodeType] = None
+        self.hit_condition: Optional[str] = spec.get("hitCondition") or None
+        self.hit_test = None
+        self.hits = 0
+        self.log_message: Optional[str] = None
+        self.condition_error_shown = False
+        compile_condition(self)
+
+    def to_dap(self) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"id": self.id, "verified": self.verified}
+        if self.message:
+            body["message"] = self.message
+        return body
+
+    def matches(self, module: str, qualname: str) -> bool:
+        if self.name == qualname:
+            return True
+        full = "%s.%s" % (module, qualname)
+        return full == self.name or full.endswith("." + self.name)
+
+
+class FunctionBreakpoints:
+    def __init__(self) -> None:
+        self.items: List[FunctionBreakpoint] = []
+        self.active = False
+        self._by_code: Dict[int, Tuple[CodeType, List[FunctionBreakpoint]]] = {}
+
+    def set(self, specs: List[Dict[str, Any]]) -> List[FunctionBreakpoint]:
+        self.items = [FunctionBreakpoint(spec) for spec in specs]
+        self.active = any(bp.verified for bp in self.items)
+        self._by_code.clear()
+        return self.items
+
+    def clear(self) -> None:
+        self.set([])
+
+    def for_frame(self, frame: FrameType) -> List[FunctionBreakpoint]:
+        """The breakpoints naming this frame's function; decided once per code object."""
+        code = frame.f_code
+        cached = self._by_code.get(id(code))
+        if cached is not None and cached[0] is code:
+            return cached[1]
+        module = str(frame.f_globals.get("__name__", ""))
+        qualname = qualified_name(code, frame)
+        found = [bp for bp in self.items if bp.verified and bp.matches(module, qualname)]
+        self._by_code[id(code)] = (code, found)  # holding the code keeps its id unique
+        return found
