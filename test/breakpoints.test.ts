@@ -164,6 +164,31 @@ forEachPython("breakpoints", (target) => {
     await s.close();
   });
 
+  it("a breakpoint in a file that appears later is verified by a breakpoint event when its code runs", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const folder = mkdtempSync(path.join(tmpdir(), "pdap-later-"));
+    const generated = path.join(folder, "generated_mod.py");
+    const later = fixture("later.py");
+    const client = (await import("../src/client/client.js")).DapClient.spawnAdapter();
+    const s = new Scenario(client, target);
+    const result = await client.start(
+      "launch",
+      { program: later.path, args: [folder], python: target.python, backend: target.backend },
+      { [generated]: [2] },
+    );
+    assert.equal(result[generated][0].verified, false);
+    assert.match(result[generated][0].message ?? "", /file not found/);
+    const changed = await client.waitFor<DebugProtocol.BreakpointEvent>("breakpoint");
+    assert.equal(changed.body.breakpoint.verified, true);
+    assert.equal(changed.body.breakpoint.id, result[generated][0].id);
+    assert.equal(changed.body.breakpoint.line, 2);
+    const stop = await s.stop();
+    assertAt(stop, "compute", 2, "breakpoint");
+    await s.close();
+  });
+
   it("breakpointLocations lists the executable lines of a range", async () => {
     const s = await launch(target, [{ line: bps.line("SQUARE1") }]);
     await s.stop();

@@ -96,6 +96,9 @@ class BreakpointTable:
         self.by_id: Dict[int, Breakpoint] = {}
         # raw co_filename -> {line: [bp]} (None: no breakpoints in that file); derived lazily
         self._by_raw: Dict[str, Optional[Dict[int, List[Breakpoint]]]] = {}
+        # canonical path -> breakpoints set while the file did not exist (verified when code from it runs)
+        self.pending: Dict[str, List[Breakpoint]] = {}
+        self.on_changed: Optional[Callable[[Breakpoint], None]] = None
         self.version = 0
 
     def set_file(self, path: str, specs: List[Dict[str, Any]], source: Optional[bytes] = None) -> List[Breakpoint]:
@@ -103,33 +106,54 @@ class BreakpointTable:
         for old in self.by_path.pop(key, {}).values():
             for bp in old:
                 self.by_id.pop(bp.id, None)
+        self.pending.pop(key, None)
         result: List[Breakpoint] = []
-        lines_of_file: Dict[int, List[Breakpoint]] = {}
-        src = SourceLines(path, source) if specs else None
         for spec in specs:
             line = spec.get("line")
             if not isinstance(line, int):
                 raise TypeError("breakpoint 'line' must be an integer")
             bp = Breakpoint(path, line, spec)
-            assert src is not None
-            real = src.resolve(line)
-            if src.error:
-                bp.message = src.error
-            elif real is None:
-                bp.message = "no executable code at or after line %d" % line
-            else:
-                bp.line = real
-                bp.verified = True
-                compile_condition(bp)
-            if bp.verified:
-                lines_of_file.setdefault(bp.line, []).append(bp)
             self.by_id[bp.id] = bp
             result.append(bp)
-        if lines_of_file:
-            self.by_path[key] = lines_of_file
+        if result:
+            self._resolve(key, result, SourceLines(path, source))
         self._by_raw.clear()
         self.version += 1
         return result
+
+    def _resolve(self, key: str, bps: List[Breakpoint], src: SourceLines) -> None:
+        """Snap each breakpoint to an executable line; a missing file keeps them pending until it loads."""
+        lines_of_file: Dict[int, List[Breakpoint]] = {}
+        for bp in bps:
+            real = src.resolve(bp.requested_line)
+            if src.error:
+                bp.message = src.error
+            elif real is None:
+                bp.message = "no executable code at or after line %d" % bp.requested_line
+            else:
+                bp.line = real
+                bp.verified = True
+                bp.message = None
+                compile_condition(bp)
+            if bp.verified:
+                lines_of_file.setdefault(bp.line, []).append(bp)
+        if lines_of_file:
+            self.by_path[key] = lines_of_file
+        if src.missing:
+            self.pending[key] = bps
+
+    def _load_pending(self, key: str) -> None:
+        """Code from a file that had no source when its breakpoints were set now runs: verify them."""
+        bps = self.pending.pop(key)
+        src = SourceLines(bps[0].path)
+        if src.missing:
+            self.pending[key] = bps
+            return
+        self._resolve(key, bps, src)
+        self.version += 1
+        if self.on_changed is not None:
+            for bp in bps:
+                self.on_changed(bp)
 
     def remove(self, bp: Breakpoint) -> None:
         lines = self.by_path.get(canonical(bp.path), {})
@@ -145,6 +169,7 @@ class BreakpointTable:
     def clear(self) -> None:
         self.by_path.clear()
         self.by_id.clear()
+        self.pending.clear()
         self._by_raw.clear()
         self.version += 1
 
@@ -153,7 +178,10 @@ class BreakpointTable:
         try:
             return self._by_raw[co_filename]
         except KeyError:
-            found = self.by_path.get(canonical(co_filename)) or None
+            key = canonical(co_filename)
+            if key in self.pending:
+                self._load_pending(key)
+            found = self.by_path.get(key) or None
             self._by_raw[co_filename] = found
             return found
 

@@ -65,6 +65,7 @@ class Debugger:
         self.send = send
         self.filter = CodeFilter()
         self.breakpoints = BreakpointTable()
+        self.breakpoints.on_changed = lambda bp: self.send("breakpoint", {"reason": "changed", "breakpoint": bp.to_dap()})
         self.function_breakpoints = FunctionBreakpoints()
         self.exceptions = ExceptionFilters()
         # (exception, break mode) of the last exception stop: each filter stops once per exception

@@ -42,6 +42,7 @@ class SourceLines:
     def __init__(self, path: str, source: Optional[bytes] = None) -> None:
         self.path = path
         self.error: Optional[str] = None
+        self.missing = False
         self.lines: List[int] = []
         # function-level grouping so a breakpoint never snaps out of the function it was set in
         self.ranges: List[Tuple[int, int, Set[int]]] = []
@@ -51,7 +52,8 @@ class SourceLines:
                     source = f.read()
             module = compile(source, path, "exec", dont_inherit=True)
         except FileNotFoundError:
-            self.error = "file not found: %s" % path
+            self.error = "file not found: %s (verified when code from it runs)" % path
+            self.missing = True
             return
         except (SyntaxError, ValueError, OSError) as exc:
             self.error = "cannot compile %s: %s" % (os.path.basename(path), exc)
