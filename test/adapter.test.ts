@@ -31,10 +31,19 @@ it("launch arguments of the wrong type get a clear error naming the attribute", 
   const client = DapClient.spawnAdapter();
   try {
     await client.initialize();
-    await assert.rejects(client.request("launch", { program: 42 }), /'program' must be a string, got a number/);
-    await assert.rejects(client.request("launch", { program: "a.py", args: [1] }), /'args' must be a list of strings/);
+    await assert.rejects(
+      client.request("launch", { program: 42 }),
+      /'program' must be a string, got a number/,
+    );
+    await assert.rejects(
+      client.request("launch", { program: "a.py", args: [1] }),
+      /'args' must be a list of strings/,
+    );
     await assert.rejects(client.request("launch", {}), /exactly one of 'program', 'module' or 'code'/);
-    await assert.rejects(client.request("launch", { program: "a.py", stopOnEntry: "yes" }), /'stopOnEntry' must be true or false/);
+    await assert.rejects(
+      client.request("launch", { program: "a.py", stopOnEntry: "yes" }),
+      /'stopOnEntry' must be true or false/,
+    );
   } finally {
     await client.disconnect();
   }
@@ -55,7 +64,9 @@ it("a missing interpreter or program fails the launch with the reason", async ()
   try {
     await second.initialize();
     const exited = second.waitFor<DebugProtocol.ExitedEvent>("exited");
-    await second.request("launch", { program: "/nonexistent/program.py", python: anyPython() }).catch(() => {});
+    await second
+      .request("launch", { program: "/nonexistent/program.py", python: anyPython() })
+      .catch(() => {});
     await second.request("configurationDone").catch(() => {});
     assert.equal((await exited).body.exitCode, 1);
     assert.match(second.output("stderr"), /No such file or directory|not found/);
@@ -106,7 +117,11 @@ it("pdap adapter --port serves DAP on loopback TCP and refuses a port in use", a
     const match = /listening on 127\.0\.0\.1:(\d+)/.exec(line.toString());
     assert.ok(match, line.toString());
     const client = await DapClient.connect("127.0.0.1", Number(match[1]));
-    await client.start("launch", { program: basics.path, python: anyPython() }, { [basics.path]: [basics.line("GREET1")] });
+    await client.start(
+      "launch",
+      { program: basics.path, python: anyPython() },
+      { [basics.path]: [basics.line("GREET1")] },
+    );
     const stop = await client.nextStop();
     assert.equal(stop.body.reason, "breakpoint");
     await client.disconnect();

@@ -49,8 +49,10 @@ forEachPython("launch basics", (target) => {
     const scopes = await s.client.scopes(frameId);
     assert.deepEqual(
       scopes.map((scope) => scope.name),
-      ["Locals", "Globals"],
+      ["Locals", "Globals", "Return Value"],
     );
+    const [returned] = await s.client.variables(scopes[2].variablesReference);
+    assert.equal(returned.value, "'hello pdap'", "the value greet returned to the step-out");
     const locals = await s.client.variables(scopes[0].variablesReference);
     const box = locals.find((v) => v.name === "box");
     assert.ok(box && box.variablesReference > 0, "box is expandable");
@@ -64,12 +66,18 @@ forEachPython("launch basics", (target) => {
       ["0=1", "1=[2, 3]", "2={'k': 'v'}"],
     );
     const globals = await s.client.variables(scopes[1].variablesReference);
-    assert.ok(globals.some((v) => v.name === "greet"));
+    const functions = globals.find((v) => v.name === "function variables");
+    assert.ok(functions, "functions are grouped apart from data");
+    const functionNames = (await s.client.variables(functions.variablesReference)).map((v) => v.name);
+    assert.ok(functionNames.includes("greet"));
     for (const context of ["repl", "watch", "hover"]) {
       const result = await s.client.evaluate("len(text) + 100", frameId, context);
       assert.equal(result.result, "110");
     }
-    await assert.rejects(s.client.evaluate("undefined_name", frameId, "watch"), /NameError: name 'undefined_name'/);
+    await assert.rejects(
+      s.client.evaluate("undefined_name", frameId, "watch"),
+      /NameError: name 'undefined_name'/,
+    );
     await assert.rejects(s.client.evaluate("1 +", frameId, "hover"), /SyntaxError/);
     const statement = await s.client.evaluate("extra = text.upper(); print(extra)", frameId, "repl");
     assert.equal(statement.result, "HELLO PDAP");
@@ -167,7 +175,11 @@ forEachPython("launch targets and endings", (target) => {
     );
     let stop = await scenario.stop();
     stop = await scenario.resume("stepIn", stop.threadId);
-    assert.equal(stop.frames[0].source?.path?.endsWith("tool.py"), true, `stepped into ${stop.frames[0].source?.path}`);
+    assert.equal(
+      stop.frames[0].source?.path?.endsWith("tool.py"),
+      true,
+      `stepped into ${stop.frames[0].source?.path}`,
+    );
     await scenario.close();
   });
 

@@ -4,6 +4,7 @@ In code, as with debugpy:  import pdap; pdap.listen(5678); pdap.wait_for_client(
 """
 from __future__ import annotations
 
+import os
 import sys
 from typing import Optional, Tuple
 
@@ -11,7 +12,12 @@ __all__ = ["listen", "connect", "wait_for_client", "is_client_connected", "break
 
 
 def listen(address: "int | str | Tuple[str, int]", token: Optional[str] = None) -> Tuple[str, int]:
-    """Start accepting debug clients on [HOST:]PORT (loopback unless a host is given). Returns (host, port)."""
+    """Start accepting debug clients on [HOST:]PORT (loopback unless a host is given). Returns (host, port).
+
+    Clients must present `token` (default: env PDAP_TOKEN). On a non-loopback address a token is
+    required: without one, one is generated and printed on stderr. Raises OSError if the address
+    cannot be bound (for example a port in use).
+    """
     from .agent import get_agent, parse_address
     if isinstance(address, tuple):
         host, port = address
@@ -19,22 +25,34 @@ def listen(address: "int | str | Tuple[str, int]", token: Optional[str] = None) 
         host, port = parse_address(str(address))
     agent = get_agent()
     agent.start_tracing()
-    return agent.listen(host, int(port), token)
+    bound = agent.listen(host, int(port), token if token is not None else os.environ.get("PDAP_TOKEN"))
+    agent.report_exit_at_interpreter_exit()
+    return bound
 
 
 def connect(address: "str | Tuple[str, int]", token: Optional[str] = None) -> None:
-    """Dial a pdap adapter that waits for agents (pdap adapter --listen-for-agents)."""
+    """Dial a pdap adapter that waits for agents (an attach with `listen`, or pdap adapter --listen-for-agents).
+
+    Raises ConnectionError when the adapter cannot be reached or refuses the token (default: env PDAP_TOKEN).
+    """
     from .agent import get_agent, parse_address
     host, port = address if isinstance(address, tuple) else parse_address(str(address))
     agent = get_agent()
     agent.start_tracing()
-    agent.connect(host, int(port), token)
+    agent.connect(host, int(port), token if token is not None else os.environ.get("PDAP_TOKEN"))
+    agent.report_exit_at_interpreter_exit()
 
 
 def wait_for_client(timeout: Optional[float] = None) -> bool:
-    """Block until a client has attached and finished configuring (its breakpoints are set)."""
+    """Block until a client has attached and finished configuring (its breakpoints are set).
+
+    Returns False if `timeout` seconds passed first.
+    """
     from .agent import get_agent
-    return get_agent().configured.wait(timeout)
+    agent = get_agent()
+    if agent.listening is None and agent.link is None:
+        raise RuntimeError("pdap.wait_for_client(): call pdap.listen() or pdap.connect() first")
+    return agent.configured.wait(timeout)
 
 
 def is_client_connected() -> bool:
@@ -47,4 +65,7 @@ def breakpoint(*args: object, **kwargs: object) -> None:
     from .agent import _agent
     if _agent is None or not _agent.client_connected.is_set():
         return
-    _agent.debugger.break_in_caller(sys._getframe(1))
+    try:
+        _agent.debugger.break_in_caller(sys._getframe(1))
+    except Exception as exc:  # a debugger fault never reaches the program
+        _agent.debugger.fault("pdap.breakpoint()", exc)

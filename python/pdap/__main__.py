@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional, Tuple
+import threading
+from typing import List, Optional, Set, Tuple
 
 USAGE = __doc__.strip() + """
 
 options:
-  --listen [HOST:]PORT   wait for a debug client on this address (loopback by default)
-  --connect HOST:PORT    dial an adapter that listens on this address
+  --listen [HOST:]PORT   accept debug clients on this address (loopback by default; port 0: any free
+                         port). Clients may detach and attach again while the program runs.
+  --connect HOST:PORT    dial an adapter that listens on this address; the program starts once
+                         that client has configured (or the link is gone)
   --wait-for-client      do not start the program until a client has attached and configured
-  --token TOKEN          access token the client must present (or env PDAP_TOKEN)
+  --token TOKEN          access token clients must present (better: env PDAP_TOKEN, not visible in
+                         ps). A non-loopback --listen without one generates and prints one.
   --backend NAME         force a tracer backend: monitoring (3.12+) or settrace
   --stop-on-entry        stop at the first line of the program
   --unbuffered           write stdout/stderr through at once (the adapter asks for it)
@@ -74,6 +78,15 @@ def _strip_own_path() -> None:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != own or p == ""]
 
 
+def _stop_uncaught(agent: "Agent", exc: BaseException) -> None:
+    """Give the client a look at an exception that ends the program, before it is printed."""
+    if agent.client_connected.is_set():
+        try:
+            agent.debugger.on_uncaught(exc)
+        except Exception as err:
+            agent.debugger.fault("uncaught exception", err)
+
+
 def main(argv: List[str]) -> int:
     opts = parse(argv)
     from . import runner
@@ -84,9 +97,11 @@ def main(argv: List[str]) -> int:
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(write_through=True)
-    token = opts.token or os.environ.pop("PDAP_TOKEN", None)
+    env_token = os.environ.pop("PDAP_TOKEN", None)  # the program and its children do not see it
+    token = opts.token or env_token
     try:
         agent = get_agent(opts.backend or "")
+        agent.program_argv = [opts.target if opts.kind != "-c" else "-c", *opts.args]
         agent.start_tracing()
         if opts.connect:
             host, port = parse_address(opts.connect)
@@ -96,11 +111,17 @@ def main(argv: List[str]) -> int:
             bound = agent.listen(host, port, token)
             sys.stderr.write("pdap: listening on %s:%d\n" % bound[:2])
             sys.stderr.flush()
-    except (OSError, ValueError, ConnectionError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:
         sys.stderr.write("%s\n" % exc)
         return 2
-    if opts.wait_for_client or opts.connect:
-        agent.configured.wait()
+    try:
+        if opts.connect:
+            agent.wait_for_configuration(while_linked=True)
+        elif opts.wait_for_client:
+            agent.wait_for_configuration()
+    except KeyboardInterrupt:
+        sys.stderr.write("pdap: interrupted while waiting for a client\n")
+        return 130
     if opts.stop_on_entry or agent.options.get("stopOnEntry"):
         if agent.client_connected.is_set():
             agent.debugger.step_in_at_start()
@@ -115,14 +136,32 @@ def main(argv: List[str]) -> int:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         raise
     except KeyboardInterrupt as exc:
+        _stop_uncaught(agent, exc)
         runner.report_uncaught(exc)
         code = 130
     except BaseException as exc:
+        _stop_uncaught(agent, exc)
         runner.report_uncaught(exc)
         code = 1
     finally:
+        _wait_for_program_threads(agent.debugger.agent_threads)
         agent.report_exit(code)
     return code
+
+
+def _wait_for_program_threads(own: Set[int]) -> None:
+    """Python waits for non-daemon threads before it exits; do it before reporting the exit, so a
+    client is told `exited` only when the program really is done."""
+    try:
+        for thread in threading.enumerate():
+            if thread is threading.current_thread() or thread.daemon or thread.ident in own:
+                continue
+            thread.join()
+    except KeyboardInterrupt:
+        pass
+    except Exception:
+        pass
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

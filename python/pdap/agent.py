@@ -1,21 +1,65 @@
 """The agent: owns the link to the adapter (connect or listen), the handshake, and request dispatch."""
 from __future__ import annotations
 
+import _thread
+import atexit
 import hmac
+import importlib.machinery
+import ipaddress
 import os
 import secrets
 import socket
 import sys
 import threading
-from typing import Any, Callable, Dict, Optional, Tuple
+import time
+import tokenize
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from .debugger import Debugger
 from .evaluation import EvaluationError
 from .inspector import Inspector
 from .protocol import Link, Message, ProtocolError
+from .sources import SourceLines
+from .sources import canonical
 
 PROTOCOL_VERSION = 1
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CONNECT_TIMEOUT = 10.0  # dialing an adapter, and its handshake answer
+HANDSHAKE_TIMEOUT = 10.0  # a client that connects must send its handshake within this time
+MAX_PENDING_HANDSHAKES = 8  # connections still in their handshake; more are closed at once
+TAKEOVER_TIMEOUT = 5.0  # a new client waits this long for the previous one to be detached
+EXIT_GRACE = 1.0  # at exit, how long the last messages may take to reach the adapter
+FLUSH_TIMEOUT = 1.0  # terminate: how long flushing the program's stdout/stderr may take
+TERMINATED_EXIT_CODE = 0  # the exit code of a program ended by terminate / terminateDebuggee
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
+NOT_SOURCE_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES + importlib.machinery.BYTECODE_SUFFIXES)
+
+
+class Worker:
+    """An agent thread, started with _thread rather than threading.Thread: it is known as the
+    agent's before it runs any Python code, so a program stopped in all-stop mode (where every
+    other thread that reaches a line is held) never holds it, and nothing waits for it to start."""
+
+    __slots__ = ("ident", "done")
+
+    def __init__(self) -> None:
+        self.ident = 0
+        self.done = threading.Event()
+
+    def join(self, timeout: Optional[float]) -> bool:
+        return self.done.wait(timeout)
+
+    @property
+    def is_current(self) -> bool:
+        return self.ident == _thread.get_ident()
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_address(text: str, default_host: str = "127.0.0.1") -> Tuple[str, int]:
@@ -42,6 +86,14 @@ class Agent:
         self.options: Dict[str, Any] = {}
         self.exit_code: Optional[int] = None
         self.listening: Optional[Tuple[str, int]] = None
+        self.listen_token: Optional[str] = None  # what clients of listen() must present
+        self.program_argv: Optional[List[str]] = None  # python -m pdap: the program's, before it runs
+        self.tee_output = False  # the current client wants program output as events (attach)
+        self._serve_thread: Optional[Worker] = None  # reads the current link
+        self._client_lock = threading.Lock()  # the current link, its state, pending handshakes
+        self._takeover_lock = threading.Lock()  # one new client at a time replaces the current one
+        self._handshakes = 0
+        self._exit_hook = False
         self._started = False
         self._handlers: Dict[str, Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]] = {
             "configure": self._configure,
@@ -55,8 +107,15 @@ class Agent:
             "stepOut": self._resume("out"),
             "pause": self._pause,
             "disconnect": self._disconnect,
+            "setFunctionBreakpoints": self._set_function_breakpoints,
+            "setExceptionBreakpoints": self._set_exception_breakpoints,
+            "exceptionInfo": lambda args: self.debugger.exception_info(args.get("threadId")),
+            "breakpointLocations": self._breakpoint_locations,
         }
         self._handlers.update(Inspector(self.debugger).handlers())
+        self._handlers.update({"source": self._source})
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._after_fork_in_child)
 
     # ----- setup -----------------------------------------------------------------------------
     def start_tracing(self) -> None:
@@ -72,101 +131,237 @@ class Agent:
             "implementation": sys.implementation.name,
             "executable": sys.executable,
             "cwd": os.getcwd(),
-            "argv": list(sys.argv),
+            "argv": list(self.program_argv if self.program_argv is not None else sys.argv),
             "backend": self.debugger.backend.name,
         }
 
-    def connect(self, host: str, port: int, token: Optional[str]) -> None:
+    def connect(self, host: str, port: int, token: Optional[str], timeout: float = CONNECT_TIMEOUT) -> None:
         """Dial the adapter (launch, or --connect) and authenticate with the token it gave us."""
+        if self.link is not None:
+            raise RuntimeError("pdap: this process already has a debug client")
         self.token = token
-        sock = socket.create_connection((host, port), timeout=10)
-        sock.settimeout(None)
+        try:
+            sock = socket.create_connection((host, port), timeout=timeout)
+        except socket.timeout:
+            raise ConnectionError("pdap: no answer from the adapter at %s:%d within %g s"
+                                  % (host, port, timeout)) from None
+        except OSError as exc:
+            raise ConnectionError("pdap: cannot connect to the adapter at %s:%d: %s"
+                                  % (host, port, exc.strerror or exc)) from None
         link = Link(sock)
-        link.send({"type": "request", "command": "handshake",
-                   "arguments": dict(self.info(), token=token or "")})
-        reply = link.read()
+        try:
+            link.send({"type": "request", "command": "handshake",
+                       "arguments": dict(self.info(), token=token or "")})
+            reply = link.read()  # still under the connect timeout
+        except (ProtocolError, OSError) as exc:
+            link.close()
+            raise ConnectionError("pdap: no handshake answer from the adapter at %s:%d: %s"
+                                  % (host, port, exc)) from None
         if not reply or not reply.get("success"):
             link.close()
             message = (reply or {}).get("message") or "the adapter closed the link"
             raise ConnectionError("pdap: the adapter refused this agent: %s" % message)
-        self._serve_in_thread(link, reconnect=False)
+        sock.settimeout(None)
+        worker = Worker()
+        self._publish(link, worker)
+        self.spawn(self._serve, link, worker=worker)
 
     def listen(self, host: str, port: int, token: Optional[str]) -> Tuple[str, int]:
-        """Wait for adapters on host:port; every one must present the token (if any). Returns the bound address."""
-        if host not in LOOPBACK and not token:
-            token = secrets.token_urlsafe(24)
-            sys.stderr.write("pdap: listening on non-loopback %s: access token %s\n" % (host, token))
-        self.token = token
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        server = socket.socket(family, socket.SOCK_STREAM)
-        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        """Wait for clients on host:port; each must present the token (if any). Returns the bound address.
+
+        A non-loopback address always needs a token: without one, one is generated and printed.
+        """
+        if self.listening is not None:
+            raise RuntimeError("pdap: already listening on %s:%d" % self.listening)
         try:
-            server.bind((host, port))
+            found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+            found.sort(key=lambda info: info[0] != socket.AF_INET)  # "localhost": 127.0.0.1 first
+            family, kind, proto, _, address = found[0]
+        except (socket.gaierror, UnicodeError, IndexError) as exc:
+            raise OSError("pdap: cannot listen on %s:%d: %s" % (host, port, getattr(exc, "strerror", None) or exc)) from None
+        server = socket.socket(family, kind, proto)
+        try:
+            if os.name == "nt":
+                server.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_EXCLUSIVEADDRUSE", -5), 1)
+            else:
+                server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            server.bind(address)
+            server.listen(8)
         except OSError as exc:
             server.close()
             raise OSError("pdap: cannot listen on %s:%d: %s" % (host, port, exc.strerror or exc)) from None
-        server.listen(4)
-        self.listening = server.getsockname()[:2]
-        thread = threading.Thread(target=self._accept_loop, args=(server,), name="pdap.listener", daemon=True)
-        thread.start()
-        self.debugger.agent_threads.add(thread.ident)
-        return self.listening
+        bound = self.listening = (str(server.getsockname()[0]), int(server.getsockname()[1]))
+        if not token and not is_loopback(str(address[0])):
+            token = secrets.token_urlsafe(24)
+            sys.stderr.write(
+                "pdap: %s is not a loopback address, so clients must present an access token.\n"
+                "pdap: generated access token (give --token or set PDAP_TOKEN to choose one): %s\n"
+                % (host, token))
+            sys.stderr.flush()
+        self.listen_token = token or None
+        self.spawn(self._accept_loop, server)
+        return bound
+
+    def spawn(self, target: Callable[..., None], *args: Any, worker: Optional[Worker] = None) -> Worker:
+        """Runs target(*args) on a new agent thread (see Worker); a fault in it is reported, never raised."""
+        worker = worker or Worker()
+        agent_threads = self.debugger.agent_threads
+
+        def run() -> None:
+            worker.ident = _thread.get_ident()
+            agent_threads.add(worker.ident)
+            try:
+                target(*args)
+            except Exception as exc:
+                self.debugger.fault(getattr(target, "__name__", "agent thread"), exc)
+            finally:
+                worker.done.set()
+                agent_threads.discard(worker.ident)
+
+        _thread.start_new_thread(run, ())
+        return worker
 
     def _accept_loop(self, server: socket.socket) -> None:
         while True:
             try:
                 sock, _ = server.accept()
             except OSError:
-                return
-            link = Link(sock)
-            try:
-                request = link.read()
-            except (ProtocolError, OSError):
-                link.close()
+                if server.fileno() < 0:
+                    return
+                time.sleep(0.1)  # e.g. out of file descriptors: try again later, never spin
                 continue
-            if not request or request.get("command") != "handshake":
+            try:
+                with self._client_lock:
+                    busy = self._handshakes >= MAX_PENDING_HANDSHAKES
+                    if not busy:
+                        self._handshakes += 1
+                if busy:
+                    sock.close()
+                    continue
+                worker = Worker()
+                try:
+                    self.spawn(self._client, sock, worker, worker=worker)
+                except Exception:
+                    with self._client_lock:
+                        self._handshakes -= 1
+                    raise
+            except Exception as exc:  # the accept loop never dies of one bad connection
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+                self.debugger.fault("accepting a client", exc)
+
+    def _client(self, sock: socket.socket, worker: Worker) -> None:
+        """One incoming connection: the handshake (bounded in time), then it is served as the client."""
+        link: Optional[Link] = None
+        try:
+            sock.settimeout(HANDSHAKE_TIMEOUT)
+            peer = "%s:%s" % sock.getpeername()[:2]
+            link = Link(sock)
+            request = link.read()
+            if not request or request.get("type") != "request" or request.get("command") != "handshake":
                 link.fail(request or {}, "pdap: expected a handshake request first")
                 link.close()
-                continue
-            given = str((request.get("arguments") or {}).get("token") or "")
-            if self.token and not hmac.compare_digest(given.encode(), self.token.encode()):
+                return
+            args = request.get("arguments")
+            given = str(args.get("token") or "") if isinstance(args, dict) else ""
+            expected = self.listen_token
+            if expected and not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+                reason = "wrong access token" if given else "no access token"
                 link.fail(request, "pdap: access token refused" if given else "pdap: this agent needs an access token")
                 link.close()
-                continue
-            if self.link is not None and not self.link.closed:
-                link.fail(request, "pdap: another client is already attached to this process")
+                sys.stderr.write("pdap: refused a client from %s: %s\n" % (peer, reason))
+                return
+            sock.settimeout(None)
+            with self._takeover_lock:
+                if not self._take_over():
+                    link.fail(request, "pdap: the previous client is still detaching; try again")
+                    link.close()
+                    return
+                link.respond(request, self.info())
+                self._publish(link, worker)
+        except (ProtocolError, OSError, ValueError):
+            if link is not None:
                 link.close()
-                continue
-            link.respond(request, self.info())
-            self._serve(link)  # one client at a time; when it leaves, accept the next
+            else:
+                sock.close()
+            return
+        except Exception as exc:
+            sock.close()
+            self.debugger.fault("client handshake", exc)
+            return
+        finally:
+            with self._client_lock:
+                self._handshakes -= 1
+        self._serve(link)
 
-    def _serve_in_thread(self, link: Link, reconnect: bool) -> None:
-        thread = threading.Thread(target=self._serve, args=(link,), name="pdap.reader", daemon=True)
-        thread.start()
-        self.debugger.agent_threads.add(thread.ident)
+    def _take_over(self) -> bool:
+        """A new client replaces the current one (whose link may be half-dead: a laptop that slept)."""
+        old, thread = self.link, self._serve_thread
+        if old is None:
+            return True
+        old.event("output", {"category": "important",
+                             "output": "pdap: another client attached to this process; this session ends\n"},
+                  timeout=0.5)  # the old link may be half-dead: never wait on it for long
+        old.close()
+        if thread is not None and not thread.is_current:
+            thread.join(TAKEOVER_TIMEOUT)
+        return self.link is None
+
+    def _publish(self, link: Link, thread: Worker) -> None:
+        with self._client_lock:
+            self.link = link
+            self._serve_thread = thread
+            self.configured.clear()
+            self.client_connected.set()
+
+    def _release(self, link: Link) -> None:
+        """The client is gone: its breakpoints are cleared and the program runs on, ready for the next one."""
+        with self._client_lock:
+            if self.link is not link:
+                return
+            self.client_connected.clear()
+            self.configured.clear()
+            self.tee_output = False
+            self._set_tee(False)
+            try:
+                self.debugger.reset_client_state()
+            except Exception as exc:
+                self.debugger.fault("detaching the client", exc)
+            self.link = None
 
     def _serve(self, link: Link) -> None:
-        self.debugger.agent_threads.add(threading.get_ident())
-        self.link = link
-        self.client_connected.set()
         try:
-            while True:
+            while not link.closed:
                 message = link.read()
                 if message is None:
                     break
                 if message.get("type") == "request":
                     self._dispatch(link, message)
         except (ProtocolError, OSError) as exc:
-            sys.stderr.write("pdap: agent link closed: %s\n" % exc)
+            if not link.closed:
+                sys.stderr.write("pdap: client link closed: %s\n" % exc)
+        except Exception as exc:
+            self.debugger.fault("client link", exc)
         finally:
-            self.client_connected.clear()
-            self.configured.clear()
             link.close()
-            self.link = None
-            self.debugger.reset_client_state()
+            self._release(link)
+
+    def wait_for_configuration(self, while_linked: bool = False) -> bool:
+        """Blocks until a client has configured; with while_linked, returns False when the current link ends first."""
+        if not while_linked:
+            return self.configured.wait()
+        while not self.configured.wait(0.1):
+            if self.link is None:
+                return False
+        return True
 
     def _dispatch(self, link: Link, request: Message) -> None:
         command = request.get("command")
+        if command in ("disconnect", "terminate"):
+            self._leave(link, request)
+            return
         handler = self._handlers.get(command) if isinstance(command, str) else None
         if handler is None:
             link.fail(request, "pdap agent does not support request %r" % (command,))
@@ -185,28 +380,58 @@ class Agent:
             link.fail(request, "pdap internal error in %s: %s: %s" % (command, type(exc).__name__, exc))
             return
         link.respond(request, body)
-        if command == "disconnect":
-            link.close()
+        if command == "configurationDone":
+            self.configured.set()  # only now: a program that ends at once must not beat the response
 
     def report_exit(self, code: int) -> None:
-        """The program's end, for sessions that do not own the process (attach, terminals)."""
+        """The program's end, for sessions that do not own the process (attach, terminals).
+
+        The link is then closed gracefully (within EXIT_GRACE) so the last messages are not lost.
+        """
+        if self.exit_code is not None:
+            return
         self.exit_code = code
-        self._send_event("exited", {"exitCode": code})
+        link = self.link
+        if link is None:
+            return
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if type(stream) is OutputTee:
+                    stream._pdap_send_pending()  # a last partial line
+            link.event("exited", {"exitCode": code})
+            link.shutdown_write()
+            thread = self._serve_thread
+            if thread is not None and not thread.is_current:
+                thread.join(EXIT_GRACE)
+        except Exception:
+            pass
+
+    def report_exit_at_interpreter_exit(self) -> None:
+        """For pdap.listen()/connect() in code: report the end from atexit (python -m pdap reports it itself).
+
+        The exact exit code is not knowable from atexit: 1 after an uncaught exception, else 0.
+        """
+        if not self._exit_hook:
+            self._exit_hook = True
+            atexit.register(self._at_exit)
+
+    def _at_exit(self) -> None:
+        self.report_exit(1 if getattr(sys, "last_value", None) is not None else 0)
 
     def _send_event(self, event: str, body: Dict[str, Any]) -> None:
         link = self.link
         if link is not None:
-            link.event(event, body)
+            with self.debugger.pdap_code():  # may run on a program thread: never trace our own sending
+                link.event(event, body)
 
     # ----- requests ----------------------------------------------------------------------------
-    def _configure(self, args: Dict[str, Any]) -> None:
+    def _configure(self, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         self.options.update(args)
         self.debugger.just_my_code = bool(args.get("justMyCode", True))
-        return None
+        return self._configure_link(args)
 
     def _configuration_done(self, args: Dict[str, Any]) -> None:
-        self.configured.set()
-        return None
+        return None  # the program is released by _dispatch once this is answered
 
     def _set_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
         source = args.get("source")
@@ -223,6 +448,28 @@ class Agent:
         dbg.backend.breakpoints_changed()
         return {"breakpoints": [bp.to_dap() for bp in bps]}
 
+    def _set_function_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
+        specs = args.get("breakpoints") or []
+        if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
+            raise TypeError("'breakpoints' must be a list of {name, condition?, hitCondition?}")
+        return {"breakpoints": [bp.to_dap() for bp in self.debugger.set_function_breakpoints(specs)]}
+
+    def _set_exception_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
+        if not isinstance(args.get("filters", []), list):
+            raise TypeError("'filters' must be a list of filter ids")
+        return {"breakpoints": self.debugger.set_exception_filters(args)}
+
+    def _breakpoint_locations(self, args: Dict[str, Any]) -> Dict[str, Any]:
+        source = args.get("source")
+        line = args.get("line")
+        if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not isinstance(line, int):
+            raise TypeError("breakpointLocations needs source.path and line")
+        end = args.get("endLine") if isinstance(args.get("endLine"), int) else line
+        lines = SourceLines(source["path"])
+        if lines.error:
+            raise LookupError(lines.error)
+        return {"breakpoints": [{"line": n} for n in lines.lines if line <= n <= end]}
+
     def _resume(self, kind: Optional[str]) -> Callable[[Dict[str, Any]], Dict[str, Any]]:
         def handler(args: Dict[str, Any]) -> Dict[str, Any]:
             self.debugger.resume(args.get("threadId"), kind)
@@ -230,11 +477,226 @@ class Agent:
         return handler
 
     def _pause(self, args: Dict[str, Any]) -> None:
-        self.debugger.pause()
+        self.debugger.pause(args.get("threadId"))
         return None
 
     def _disconnect(self, args: Dict[str, Any]) -> None:
         return None  # the link closes after the response; _serve then clears the client's state
+
+
+    def _after_fork_in_child(self) -> None:
+        """A forked child must not write into its parent's link (its bytes would interleave with the
+        parent's): it runs on without a client, breakpoints cleared, its output not teed."""
+        try:
+            self.link = None  # dropped, never shut down: the socket is still the parent's
+            self._serve_thread = None
+            self.listening = None  # no accept thread survived the fork; listen() may be called again
+            self.tee_output = False
+            self._client_lock = threading.Lock()  # another thread of the parent may have held them
+            self._takeover_lock = threading.Lock()
+            self._handshakes = 0
+            self.client_connected = threading.Event()
+            self.configured = threading.Event()
+            self._set_tee(False)
+            self.debugger.cond = threading.Condition(threading.RLock())  # likewise
+            self.debugger.reset_client_state()
+        except Exception:
+            pass  # never let the fork itself fail
+
+    # ----- attach: options, output events, sources, leaving ---------------------------------------
+    def _configure_link(self, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        """What only an attaching adapter sends: teeOutput (program output as events too) and the
+        remote roots of its path mappings, answered with their real form (symlinks resolved)."""
+        tee = args.get("teeOutput") is True
+        with self._client_lock:
+            self.tee_output = tee
+            self._set_tee(tee)
+        roots = args.get("remoteRoots")
+        if not isinstance(roots, list):
+            return None
+        real = {root: os.path.normcase(os.path.realpath(root)) for root in roots[:256] if isinstance(root, str)}
+        return {"remoteRoots": real}
+
+    def _set_tee(self, on: bool) -> None:
+        for name in ("stdout", "stderr"):
+            current = getattr(sys, name, None)
+            is_tee = type(current) is OutputTee
+            if on and current is not None and not is_tee:
+                setattr(sys, name, OutputTee(current, name, self))
+            elif not on and is_tee:
+                setattr(sys, name, current.__dict__["_pdap_stream"])
+
+    def tee(self, category: str, text: Any) -> None:
+        link = self.link
+        if link is None or not text:
+            return
+        try:
+            if isinstance(text, (bytes, bytearray)):
+                text = bytes(text).decode("utf-8", "replace")
+            link.event("output", {"category": category, "output": str(text)})
+        except Exception:
+            pass  # output events are a convenience; the program's own stream already has the text
+
+    def _source(self, args: Dict[str, Any]) -> Dict[str, Any]:
+        """The text of one of the program's own loaded sources; never any other file."""
+        source = args.get("source")
+        path = source.get("path") if isinstance(source, dict) else None
+        if not isinstance(path, str) or not path:
+            raise TypeError("source needs source.path (a string)")
+        refused = "pdap serves only the sources of the program's loaded modules and running code; %s is not one" % path
+        if path.startswith("<") or path.endswith(NOT_SOURCE_SUFFIXES) or "\0" in path:
+            raise LookupError(refused)
+        wanted = os.path.normcase(os.path.realpath(path))  # not canonical(): its cache is for the program's files
+        module = self._loaded_module(wanted)
+        if module is None and wanted not in self._running_files():
+            raise LookupError(refused)
+        try:
+            if os.path.getsize(wanted) > MAX_SOURCE_BYTES:
+                raise LookupError("%s is too large to show" % path)
+            with tokenize.open(wanted) as f:
+                return {"content": f.read(), "mimeType": "text/x-python"}
+        except (OSError, SyntaxError, UnicodeDecodeError) as exc:
+            text = self._loader_source(module)
+            if text is not None:
+                return {"content": text, "mimeType": "text/x-python"}
+            raise LookupError("cannot read %s: %s" % (path, exc)) from None
+
+    @staticmethod
+    def _loaded_module(wanted: str) -> Any:
+        for module in list(sys.modules.values()):
+            try:
+                filename = getattr(module, "__file__", None)
+                if isinstance(filename, str) and canonical(filename) == wanted:
+                    return module
+            except Exception:
+                continue
+        return None
+
+    def _running_files(self) -> Set[str]:
+        files: Set[str] = set()
+        for ident, frame in list(sys._current_frames().items()):
+            if ident in self.debugger.agent_threads:
+                continue
+            while frame is not None:
+                files.add(canonical(frame.f_code.co_filename))
+                frame = frame.f_back
+        return files
+
+    @staticmethod
+    def _loader_source(module: Any) -> Optional[str]:
+        """Sources inside zip files and the like come from the module's loader."""
+        try:
+            text = module.__loader__.get_source(module.__name__)
+            return text if isinstance(text, str) else None
+        except Exception:
+            return None
+
+    def _leave(self, link: Link, request: Message) -> None:
+        """disconnect: the client goes and the program runs on; terminate / terminateDebuggee: it ends.
+
+        The program is ended with os._exit(TERMINATED_EXIT_CODE) after its stdout and stderr are
+        flushed and `exited` is sent: bounded in time, whatever the program's threads are doing.
+        """
+        args = request.get("arguments")
+        end = request.get("command") == "terminate" or (
+            isinstance(args, dict) and args.get("terminateDebuggee") is True)
+        if not end:
+            self._release(link)  # breakpoints cleared, threads resumed before the client hears back
+            link.respond(request)
+            link.close()
+            return
+        self.exit_code = TERMINATED_EXIT_CODE
+        self._flush_program_output()
+        link.event("exited", {"exitCode": TERMINATED_EXIT_CODE})
+        link.respond(request)
+        link.shutdown_write()
+        try:  # let the adapter read everything: wait (bounded) for it to close its side
+            deadline = time.monotonic() + EXIT_GRACE
+            link.sock.settimeout(EXIT_GRACE)
+            while link.read() is not None and time.monotonic() < deadline:
+                pass
+        except Exception:
+            pass
+        os._exit(TERMINATED_EXIT_CODE)
+
+    def _flush_program_output(self) -> None:
+        def flush() -> None:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    if stream is not None:
+                        stream.flush()
+                except Exception:
+                    pass
+        self.spawn(flush).join(FLUSH_TIMEOUT)  # a stream blocked on a full pipe must not hold the exit
+
+
+class OutputTee:
+    """Stands in for sys.stdout / sys.stderr while an attached client wants output events.
+
+    Every write goes to the real stream first, unchanged; then, while the client wants it, to the
+    client as `output` events, a line at a time (as a terminal shows it: partial lines go at
+    flush(), which print(flush=True) and input() do). Other attributes and isinstance() checks
+    see the real stream.
+    """
+
+    MAX_PENDING = 8192
+
+    def __init__(self, stream: Any, category: str, agent: Agent) -> None:
+        self.__dict__.update(_pdap_stream=stream, _pdap_category=category, _pdap_agent=agent,
+                             _pdap_pending="", _pdap_lock=threading.RLock())
+
+    @property
+    def __class__(self) -> type:  # type: ignore  # isinstance(sys.stdout, io.TextIOWrapper) stays true
+        return type(self.__dict__["_pdap_stream"])
+
+    def write(self, text: Any) -> Any:
+        d = self.__dict__
+        written = d["_pdap_stream"].write(text)
+        agent = d["_pdap_agent"]
+        if agent.tee_output and text:
+            if not isinstance(text, str):
+                agent.tee(d["_pdap_category"], text)
+                return written
+            with d["_pdap_lock"]:
+                pending = d["_pdap_pending"] + text
+                cut = len(pending) if len(pending) > self.MAX_PENDING else pending.rfind("\n") + 1
+                d["_pdap_pending"] = pending[cut:]
+            if cut:
+                agent.tee(d["_pdap_category"], pending[:cut])
+        return written
+
+    def flush(self) -> Any:
+        d = self.__dict__
+        try:
+            return d["_pdap_stream"].flush()
+        finally:
+            self._pdap_send_pending()
+
+    def _pdap_send_pending(self) -> None:
+        d = self.__dict__
+        with d["_pdap_lock"]:
+            pending, d["_pdap_pending"] = d["_pdap_pending"], ""
+        if pending and d["_pdap_agent"].tee_output:
+            d["_pdap_agent"].tee(d["_pdap_category"], pending)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["_pdap_stream"], name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.__dict__["_pdap_stream"], name, value)
+
+    def __iter__(self) -> Any:
+        return iter(self.__dict__["_pdap_stream"])
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.__dict__["_pdap_stream"].__exit__(*exc)
 
 
 _agent: Optional[Agent] = None

@@ -5,12 +5,13 @@ request methods. One condition variable guards the stop state.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
 import threading
 from types import FrameType
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import evaluation, variables
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
@@ -49,7 +50,7 @@ class ThreadStop:
     """Where a stopped (or held) thread is. `trace` replaces the live stack for an uncaught
     exception, whose frames have finished: (frame, line) pairs from the traceback, innermost first."""
 
-    __slots__ = ("frame", "reason", "exception", "break_mode", "trace")
+    __slots__ = ("frame", "reason", "exception", "break_mode", "trace", "handled_exception")
 
     def __init__(self, frame: FrameType, reason: str, exception: Optional[BaseException] = None,
                  break_mode: str = "", trace: Optional[List[Tuple[FrameType, int]]] = None) -> None:
@@ -58,6 +59,8 @@ class ThreadStop:
         self.exception = exception
         self.break_mode = break_mode
         self.trace = trace
+        # the exception being handled where the thread stopped (sys.exc_info() there; 3.9 has no other way)
+        self.handled_exception = sys.exc_info()[1]
 
 
 class Debugger:
@@ -75,12 +78,18 @@ class Debugger:
         self.suspended = False  # a stop is on the client's screen
         self.run_generation = 0
         self.pause_requested = False
+        self.pause_target: Optional[int] = None  # the thread a pause request named, if it runs Python
         self.trace_all = False  # every thread must report its next line (pause / all-stop)
         self.step_in = False  # some thread steps into any user code
         # any rarely-on mode that makes tracers look at every new frame (settrace's fast path tests this)
         self.wide = False
         self.steps: Dict[int, Step] = {}
         self.stops: Dict[int, ThreadStop] = {}  # threads stopped or held, by ident
+        # threads running pdap's code outside a tracer callback (stopping, holding, sending), by depth:
+        # their lines are pdap's, never the program's, and must not be traced
+        self.inside: Dict[int, int] = {}
+        # thread ident -> (function name, value) of the function a step just returned from
+        self.return_values: Dict[int, Tuple[str, Any]] = {}
         self.agent_threads: set = set()
         self._thread_ids: Dict[int, int] = {}
         self._next_thread_id = itertools.count(1)
@@ -94,6 +103,26 @@ class Debugger:
         self.thread_id(threading.main_thread().ident or 0)
         self.backend.install()
         self._hook_thread_exceptions()
+        self._hook_thread_lifecycle()
+
+    def _hook_thread_lifecycle(self) -> None:
+        """`thread` started/exited events, sent from the thread itself as it begins and ends."""
+        original = threading.Thread._bootstrap_inner  # type: ignore[attr-defined]
+        debugger = self
+
+        def bootstrap_inner(thread: threading.Thread) -> None:
+            if thread.name.startswith("pdap."):
+                return original(thread)
+            ident = threading.get_ident()
+            debugger.send("thread", {"reason": "started", "threadId": debugger.thread_id(ident)})
+            try:
+                original(thread)
+            finally:
+                tid = debugger._thread_ids.pop(ident, None)  # the ident may be reused by a new thread
+                if tid is not None:
+                    debugger.send("thread", {"reason": "exited", "threadId": tid})
+
+        threading.Thread._bootstrap_inner = bootstrap_inner  # type: ignore[attr-defined]
 
     def _hook_thread_exceptions(self) -> None:
         """Uncaught exceptions in threads stop before threading prints them."""
@@ -144,7 +173,7 @@ class Debugger:
     def on_line(self, frame: FrameType, bps: Optional[List[Breakpoint]]) -> None:
         """A line is about to run in a frame the backend was asked to watch (the slow path)."""
         ident = threading.get_ident()
-        if ident in self.agent_threads or ident in self.stops:
+        if ident in self.agent_threads or ident in self.inside:
             return  # pdap's own threads, and a thread already inside a stop (running pdap's code)
         if bps and self._breakpoints_stop(frame, bps, "breakpoint"):
             return
@@ -244,12 +273,14 @@ class Debugger:
             raise LookupError("thread %r is not stopped on an exception" % (tid,))
         return exception_info(stop.exception, stop.break_mode, stop.frame)
 
-    def on_leave(self, frame: FrameType, kind: str) -> None:
+    def on_leave(self, frame: FrameType, kind: str, value: Any = None) -> None:
         """A watched frame returns, yields or unwinds: a step over/out continues in its caller."""
         ident = threading.get_ident()
         step = self.steps.get(ident)
         if step is None or step.watch_frame is not frame:
             return
+        if kind == "return":
+            self.return_values[ident] = (frame.f_code.co_name, value)  # the Return Value scope
         if kind == "yield" and step.kind == "over" and frame.f_code.co_flags & ASYNC_FLAGS:
             return  # stepping over an await: wait for this coroutine to resume
         caller = frame.f_back
@@ -265,6 +296,8 @@ class Debugger:
         self.backend.watch_frame(caller)
 
     def _step_done(self, step: Step, frame: FrameType) -> bool:
+        if not frame.f_lineno:
+            return False  # the line-0 prologue of a module or function, not a source line
         if step.stop_frame is frame:
             return True
         if step.any_user:
@@ -278,11 +311,21 @@ class Debugger:
              trace: Optional[List[Tuple[FrameType, int]]] = None, quiet: bool = False) -> None:
         """Report a stop of this thread and block until the client resumes it."""
         ident = threading.get_ident()
+        with self.pdap_code():
+            self._stop(ident, frame, reason, hit_ids, text, exception, break_mode, trace, quiet)
+        step = self.steps.get(ident)
+        if step is not None and step.watch_frame is not None:
+            self.backend.watch_frame(step.watch_frame)
+
+    def _stop(self, ident: int, frame: FrameType, reason: str, hit_ids: Optional[List[int]],
+              text: Optional[str], exception: Optional[BaseException], break_mode: str,
+              trace: Optional[List[Tuple[FrameType, int]]], quiet: bool) -> None:
         with self.cond:
             while self.suspended:  # another thread's stop is shown: this one is reported after resume
                 self.stops[ident] = ThreadStop(frame, "pending")
                 self._wait_for_resume()
             self.suspended = True
+            self.cond.notify_all()  # a pause() waiting for some thread to stop
             self.pause_requested = False
             self.steps.pop(ident, None)
             self.stops[ident] = ThreadStop(frame, reason, exception, break_mode, trace)
@@ -299,20 +342,32 @@ class Debugger:
             self.send("stopped", body)
             self._wait_for_resume()
             self.stops.pop(ident, None)
-            step = self.steps.get(ident)
-        if step is not None and step.watch_frame is not None:
-            self.backend.watch_frame(step.watch_frame)
+
+    @contextlib.contextmanager
+    def pdap_code(self) -> Iterator[None]:
+        """Marks this thread as running pdap's code until the block ends (re-entrant)."""
+        ident = threading.get_ident()
+        inside = self.inside
+        inside[ident] = inside.get(ident, 0) + 1
+        try:
+            yield
+        finally:
+            depth = inside.pop(ident, 1) - 1
+            if depth:
+                inside[ident] = depth
 
     def _hold(self, ident: int, frame: FrameType) -> None:
         """All-stop: a thread that reaches a line while another is stopped waits where it is."""
         with self.cond:
-            if self.pause_requested and not self.suspended:
-                pass  # fall through to report the pause from this thread
-            else:
-                while self.suspended:
-                    self.stops[ident] = ThreadStop(frame, "held")
-                    self._wait_for_resume()
-                self.stops.pop(ident, None)
+            report_pause = self.pause_requested and not self.suspended
+            if report_pause and self.pause_target not in (None, ident):
+                return  # the thread the client paused reports; this one is held once it has
+            if not report_pause:
+                with self.pdap_code():
+                    while self.suspended:
+                        self.stops[ident] = ThreadStop(frame, "held")
+                        self._wait_for_resume()
+                    self.stops.pop(ident, None)
                 return
         self.stop(frame, "pause")
 
@@ -324,6 +379,9 @@ class Debugger:
     def _resume_all(self) -> None:
         self.frames.reset()
         self.refs.reset()
+        self.return_values.clear()
+        for ident in [i for i in self.stops if i not in self.inside]:
+            del self.stops[ident]  # a thread shown paused while in C code: it never blocked here
         self.suspended = False
         self.run_generation += 1
         self._update_modes()
@@ -369,12 +427,34 @@ class Debugger:
                 self.steps[ident] = Step(kind, frame)
             self._resume_all()
 
-    def pause(self) -> None:
+    def pause(self, tid: Any = None, grace: float = 0.25) -> None:
+        """Stop every thread. Threads running Python stop at their next line; if none gets there
+        within `grace` seconds (all blocked in C calls: sleep, I/O, locks), the main thread is shown
+        stopped where it waits, and every thread is held as soon as it returns to Python."""
         with self.cond:
             if self.suspended:
                 return
             self.pause_requested = True
+            try:
+                self.pause_target = self.ident_of(tid) if tid is not None else None
+            except LookupError:
+                self.pause_target = None
             self._update_modes()
+            self.cond.wait_for(lambda: self.suspended, timeout=grace)
+            if self.suspended:
+                return
+            frames = sys._current_frames()
+            candidates = [t.ident for t in threading.enumerate()
+                          if t.ident in frames and t.ident not in self.agent_threads]
+            if not candidates:
+                return
+            preferred = self.pause_target or threading.main_thread().ident
+            ident = preferred if preferred in candidates else candidates[0]
+            self.suspended = True
+            self.pause_requested = False
+            self.stops[ident] = ThreadStop(frames[ident], "pause")
+            self._update_modes()
+            self.send("stopped", {"reason": "pause", "threadId": self.thread_id(ident), "allThreadsStopped": True})
 
     # ----- reading a stopped program -----------------------------------------------------------
     def threads(self) -> List[Dict[str, Any]]:

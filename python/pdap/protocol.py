@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import select
 import socket
 import threading
 from typing import Any, Dict, Optional
@@ -9,6 +10,30 @@ from typing import Any, Dict, Optional
 Message = Dict[str, Any]
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# a peer that vanished (a laptop asleep, a cable pulled) is noticed in bounded time: a link idle
+# for KEEPALIVE_IDLE s is probed; sent data unacknowledged for UNACKED_TIMEOUT s ends the link
+KEEPALIVE_IDLE = 30
+KEEPALIVE_INTERVAL = 10
+KEEPALIVE_COUNT = 3
+UNACKED_TIMEOUT_MS = 30_000
+
+
+def tune(sock: socket.socket) -> None:
+    """TCP keepalive and a bound on unacknowledged data, where the platform offers them."""
+    options = [
+        (socket.SOL_SOCKET, getattr(socket, "SO_KEEPALIVE", None), 1),
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_KEEPIDLE", getattr(socket, "TCP_KEEPALIVE", None)), KEEPALIVE_IDLE),
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_KEEPINTVL", None), KEEPALIVE_INTERVAL),
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_KEEPCNT", None), KEEPALIVE_COUNT),
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_USER_TIMEOUT", None), UNACKED_TIMEOUT_MS),
+    ]
+    for level, name, value in options:
+        if name is None:
+            continue
+        try:
+            sock.setsockopt(level, name, value)
+        except (OSError, ValueError):
+            pass
 
 
 class ProtocolError(Exception):
@@ -20,8 +45,10 @@ class Link:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        tune(sock)
         self._reader = sock.makefile("rb")
-        self._write_lock = threading.Lock()
+        # reentrant: a signal handler that prints (teed output) may interrupt a send on the same thread
+        self._write_lock = threading.RLock()
         self._seq = 1
         self.closed = False
 
@@ -53,20 +80,29 @@ class Link:
             raise ProtocolError("message body is not a JSON object")
         return message
 
-    def send(self, message: Message) -> None:
-        with self._write_lock:
+    def send(self, message: Message, timeout: Optional[float] = None) -> bool:
+        """Sends one message; False if the link is closed, or (with timeout) it could not go at once."""
+        lock = self._write_lock
+        if not lock.acquire(timeout=-1 if timeout is None else timeout):
+            return False
+        try:
             if self.closed:
-                return
+                return False
             message["seq"] = self._seq
             self._seq += 1
             body = json.dumps(message, default=repr).encode("utf-8")
-            try:
-                self.sock.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            except OSError:
-                self.closed = True
+            if timeout is not None and not select.select([], [self.sock], [], timeout)[1]:
+                return False
+            self.sock.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            return True
+        except (OSError, ValueError):
+            self.closed = True
+            return False
+        finally:
+            lock.release()
 
-    def event(self, event: str, body: Optional[Message] = None) -> None:
-        self.send({"type": "event", "event": event, "body": body or {}})
+    def event(self, event: str, body: Optional[Message] = None, timeout: Optional[float] = None) -> bool:
+        return self.send({"type": "event", "event": event, "body": body or {}}, timeout)
 
     def respond(self, request: Message, body: Optional[Message] = None) -> None:
         self.send(
@@ -91,9 +127,19 @@ class Link:
             }
         )
 
-    def close(self) -> None:
+    def shutdown_write(self) -> None:
+        """No more messages from this side; the peer sees end of stream after everything sent so far."""
         with self._write_lock:
             self.closed = True
+            try:
+                self.sock.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        # not under the write lock: a send blocked on a peer that stopped reading holds it, and
+        # shutting the socket down is what ends that send
+        self.closed = True
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:

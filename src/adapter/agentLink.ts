@@ -1,9 +1,14 @@
 // The adapter's side of the agent protocol: DAP-shaped messages to one Python process, opened by
 // a handshake that carries the access token and the process's facts.
-import { timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import net from "node:net";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapConnection, DapError } from "../dap/connection.js";
+
+/** The agent protocol version this adapter speaks (the handshake's `protocol`). */
+export const AGENT_PROTOCOL = 1;
+/** An agent that dials in must complete its handshake within this time. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export interface AgentInfo {
   protocol: number;
@@ -39,21 +44,67 @@ function tokensEqual(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Accepts agents that dial in (launch, or `python -m pdap --connect`); each must present the token. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return (
+    bare === "localhost" ||
+    bare === "::1" ||
+    bare === "0:0:0:0:0:0:0:1" ||
+    bare.startsWith("127.") ||
+    bare.startsWith("::ffff:127.")
+  );
+}
+
+/** A fresh access token for a non-loopback listener whose user gave none. */
+export function generateToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+function checkProtocol(info: AgentInfo): void {
+  if (info.protocol !== AGENT_PROTOCOL) {
+    throw new DapError(
+      `the pdap agent speaks protocol ${String(info.protocol)}, this adapter speaks ${AGENT_PROTOCOL}: use the agent (python/pdap) of the same pdap version`,
+    );
+  }
+}
+
+interface Waiter {
+  resolve: (agent: AgentLink) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Accepts agents that dial in (launch, `python -m pdap --connect`, `pdap.connect()`); each must
+ * present the token. Agents that pass the handshake queue until nextAgent() takes them, so one
+ * that dials in before any client asks for it is kept (`pdap adapter --listen-for-agents`).
+ */
 export class AgentListener {
+  private readonly ready: AgentLink[] = [];
+  private readonly waiters: Waiter[] = [];
+  private closed = false;
+  /** Told of each agent that has to wait for a client (none was waiting for it). */
+  onQueued: ((agent: AgentLink) => void) | undefined;
+
   private constructor(
     private readonly server: net.Server,
     readonly token: string | undefined,
-  ) {}
+  ) {
+    server.on("connection", (socket) => this.handshake(socket));
+  }
 
   static async listen(host: string, port: number, token: string | undefined): Promise<AgentListener> {
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) =>
-        reject(new DapError(`cannot listen for agents on ${host}:${port}: ${error.code ?? error.message}`)),
+        reject(
+          new DapError(
+            `cannot listen for agents on ${host}:${port}: ${error.code === "EADDRINUSE" ? "the port is in use" : (error.code ?? error.message)}`,
+          ),
+        ),
       );
       server.listen(port, host, () => resolve());
     });
+    server.on("error", () => {}); // after listening: per-connection errors are handled per socket
     return new AgentListener(server, token);
   }
 
@@ -61,30 +112,131 @@ export class AgentListener {
     return (this.server.address() as net.AddressInfo).port;
   }
 
-  /** Resolves with the next agent that passes the handshake. */
-  nextAgent(): Promise<AgentLink> {
-    return new Promise((resolve) => {
-      const onConnection = (socket: net.Socket) => {
-        const connection = new DapConnection(socket, socket, "agent");
-        connection.onRequest("handshake", (request) => {
-          const args = (request.arguments ?? {}) as AgentInfo & { token?: string };
-          if (this.token && !tokensEqual(String(args.token ?? ""), this.token)) {
-            setImmediate(() => connection.close());
-            throw new DapError("access token refused");
-          }
-          this.server.off("connection", onConnection);
-          const { token: _ignored, ...info } = args;
-          setImmediate(() => resolve(new AgentLink(connection, info)));
-          return {};
-        });
-      };
-      this.server.on("connection", onConnection);
+  get host(): string {
+    return (this.server.address() as net.AddressInfo).address;
+  }
+
+  private handshake(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    socket.on("error", () => {});
+    const connection = new DapConnection(socket, socket, "agent");
+    const timer = setTimeout(
+      () => connection.close(new Error("no handshake from the agent")),
+      HANDSHAKE_TIMEOUT_MS,
+    );
+    connection.on("close", () => clearTimeout(timer));
+    let done = false;
+    connection.onRequest("handshake", (request) => {
+      if (done) throw new DapError("handshake already done");
+      done = true;
+      clearTimeout(timer);
+      const args = (request.arguments ?? {}) as AgentInfo & { token?: unknown };
+      if (this.token && !tokensEqual(String(args.token ?? ""), this.token)) {
+        setImmediate(() => connection.close());
+        throw new DapError(args.token ? "access token refused" : "this adapter needs an access token");
+      }
+      const { token: _ignored, ...info } = args;
+      try {
+        checkProtocol(info);
+      } catch (error) {
+        setImmediate(() => connection.close());
+        throw error;
+      }
+      // deliver after the response is on its way, so the agent hears "welcome" first
+      setImmediate(() => this.deliver(new AgentLink(connection, info)));
+      return {};
     });
   }
 
-  close(): void {
-    this.server.close();
+  private deliver(agent: AgentLink): void {
+    if (agent.connection.isClosed) return;
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve(agent);
+      return;
+    }
+    if (this.closed) {
+      agent.close();
+      return;
+    }
+    this.ready.push(agent);
+    agent.connection.once("close", () => {
+      const index = this.ready.indexOf(agent);
+      if (index >= 0) this.ready.splice(index, 1);
+    });
+    this.onQueued?.(agent);
   }
+
+  /**
+   * Resolves with the next agent that passes the handshake (one already waiting, or the next to
+   * dial in); rejects after timeoutMs, or when the listener closes.
+   */
+  nextAgent(timeoutMs?: number, what = "no pdap agent connected", signal?: AbortSignal): Promise<AgentLink> {
+    const waiting = this.ready.shift();
+    if (waiting) return Promise.resolve(waiting);
+    if (this.closed) return Promise.reject(new DapError("the adapter stopped listening for agents"));
+    if (signal?.aborted) return Promise.reject(new DapError("the client went away"));
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+      };
+      const waiter: Waiter = {
+        resolve: (agent) => {
+          settle();
+          resolve(agent);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      const onAbort = () => waiter.reject(new DapError("the client went away"));
+      signal?.addEventListener("abort", onAbort);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(
+          () => waiter.reject(new DapError(`${what} within ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
+      }
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Stops listening; agents not taken yet are let go (their programs run on), waiters are told. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.close();
+    for (const agent of this.ready.splice(0)) agent.close();
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.reject(new DapError("the adapter stopped listening for agents"));
+    }
+  }
+}
+
+/** Listeners opened for the adapter's lifetime by `pdap adapter --listen-for-agents`, by port. */
+const sharedListeners = new Map<number, AgentListener>();
+
+export async function listenForAgents(
+  host: string,
+  port: number,
+  token: string | undefined,
+): Promise<AgentListener> {
+  const listener = await AgentListener.listen(host, port, token);
+  sharedListeners.set(listener.port, listener);
+  return listener;
+}
+
+/** The --listen-for-agents listener on this port, if the adapter has one. */
+export function sharedListener(port: number): AgentListener | undefined {
+  return sharedListeners.get(port);
 }
 
 /** Dials an agent that listens (`python -m pdap --listen`, `pdap.listen()`). */
@@ -107,18 +259,28 @@ export async function connectToAgent(
     socket.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(
-        new DapError(`cannot connect to a pdap agent at ${host}:${port}: ${error.code ?? error.message}`),
+        new DapError(
+          `cannot connect to a pdap agent at ${host}:${port}: ${error.code === "ECONNREFUSED" ? "connection refused (is the program running with --listen on this port?)" : (error.code ?? error.message)}`,
+        ),
       );
     });
   });
+  socket.on("error", () => {});
   const connection = new DapConnection(socket, socket, "agent");
-  const timer = setTimeout(() => connection.close(new Error("handshake timed out")), timeoutMs);
+  const timer = setTimeout(
+    () => connection.close(new Error(`no handshake answer within ${timeoutMs / 1000} s`)),
+    timeoutMs,
+  );
   try {
-    const response = await connection.request("handshake", { token: token ?? "", protocol: 1 });
-    return new AgentLink(connection, response.body as AgentInfo);
+    const response = await connection.request("handshake", { token: token ?? "", protocol: AGENT_PROTOCOL });
+    const info = response.body as AgentInfo;
+    checkProtocol(info);
+    return new AgentLink(connection, info);
   } catch (error) {
+    const closedFirst = connection.isClosed && !(error instanceof DapError && error.command === "handshake");
     connection.close();
-    throw new DapError(`attach to ${host}:${port} refused: ${(error as Error).message}`);
+    const reason = (closedFirst && connection.error?.message) || (error as Error).message;
+    throw new DapError(`attach to ${host}:${port} refused: ${reason}`);
   } finally {
     clearTimeout(timer);
   }

@@ -34,6 +34,8 @@ export interface AttachConfig {
   token?: string;
   redirectOutput: boolean;
   showReturnValue: boolean;
+  /** seconds to wait for the agent: its answer (connect) or its call (listen) */
+  timeout?: number;
 }
 
 export class ConfigError extends Error {}
@@ -79,8 +81,9 @@ export function parseEndpoint(value: unknown, name: string): { host: string; por
   const { host, port } = value as { host?: unknown; port?: unknown };
   if (host !== undefined && typeof host !== "string")
     throw new ConfigError(`'${name}.host' must be a string`);
-  const portNumber = typeof port === "string" ? Number(port) : port;
-  if (typeof portNumber !== "number") throw new ConfigError(`'${name}.port' must be a number`);
+  const portNumber = typeof port === "string" && port.trim() !== "" ? Number(port) : port;
+  if (typeof portNumber !== "number" || Number.isNaN(portNumber))
+    throw new ConfigError(`'${name}.port' must be a number, got ${JSON.stringify(port) ?? "nothing"}`);
   return { host: host || "127.0.0.1", port: checkPort(portNumber, name) };
 }
 
@@ -160,7 +163,17 @@ export function parseAttach(args: Args): AttachConfig {
     "connect",
   );
   const listen = parseEndpoint(args.listen, "listen");
+  if (!connect && !listen && args.processId !== undefined) {
+    throw new ConfigError(
+      "attach by 'processId' is not supported: start the program with `python -m pdap --listen PORT` and attach with 'connect'",
+    );
+  }
   if (!connect === !listen) throw new ConfigError("attach needs exactly one of 'connect' or 'listen'");
+  if (connect && connect.port === 0) throw new ConfigError("'connect.port' must be the agent's port, not 0");
+  const timeout = args.timeout;
+  if (timeout !== undefined && timeout !== null && (typeof timeout !== "number" || !(timeout > 0))) {
+    throw new ConfigError(`'timeout' must be a positive number of seconds, got ${JSON.stringify(timeout)}`);
+  }
   const mappings = args.pathMappings ?? [];
   if (!Array.isArray(mappings))
     throw new ConfigError("'pathMappings' must be a list of {localRoot, remoteRoot}");
@@ -184,5 +197,6 @@ export function parseAttach(args: Args): AttachConfig {
     token: optionalString(args, "token"),
     redirectOutput: bool(args, "redirectOutput", true),
     showReturnValue: bool(args, "showReturnValue", true),
+    timeout: typeof timeout === "number" ? timeout : undefined,
   };
 }

@@ -9,7 +9,6 @@ export const AGENT_PYTHONPATH = fileURLToPath(new URL("../../../python", import.
 
 export function agentCommand(config: LaunchConfig, agentPort: number): string[] {
   const argv = [...config.pythonArgs, "-m", "pdap", "--connect", `127.0.0.1:${agentPort}`];
-  if (config.redirectOutput) argv.push("--unbuffered");
   if (config.backend) argv.push("--backend", config.backend);
   if (config.program !== undefined) argv.push(config.program);
   else if (config.module !== undefined) argv.push("-m", config.module);
@@ -31,6 +30,8 @@ export function agentEnvironment(config: LaunchConfig, token: string): NodeJS.Pr
     if (value === null) delete env[key];
     else env[key] = value;
   }
+  // output events should arrive as the program writes, not when an 8 KiB pipe buffer fills
+  if (config.redirectOutput && env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = "1";
   return { ...env, ...agentEnvironmentDelta(token, env.PYTHONPATH) };
 }
 

@@ -1,6 +1,8 @@
 // Serving DAP: on stdio (editors spawn `pdap adapter`) or on a TCP port (one session per connection).
 import net from "node:net";
 import { DapConnection } from "../dap/connection.js";
+import { type AgentListener, generateToken, isLoopbackHost, listenForAgents } from "./agentLink.js";
+import { parseHostPort } from "./config.js";
 import { DebugSession } from "./session.js";
 
 export function serveStdio(): DapConnection {
@@ -36,5 +38,34 @@ export async function serveTcp(host: string, port: number): Promise<net.Server> 
 }
 
 export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
+  return isLoopbackHost(host);
+}
+
+/**
+ * `pdap adapter --listen-for-agents [HOST:]PORT`: agents that dial in (`python -m pdap --connect`)
+ * wait here, for the adapter's lifetime, until a DAP client's attach with `listen` on this port
+ * takes one. A non-loopback address needs a token: env PDAP_TOKEN, else one is generated and printed.
+ */
+export async function startAgentListener(address: string): Promise<AgentListener> {
+  const { host, port } = parseHostPort(address, "--listen-for-agents");
+  let token = process.env.PDAP_TOKEN || undefined;
+  const generated = !token && !isLoopbackHost(host);
+  if (generated) token = generateToken();
+  const listener = await listenForAgents(host, port, token);
+  listener.onQueued = (agent) => {
+    const program = agent.info.argv?.join(" ") ?? "";
+    process.stderr.write(`pdap adapter: agent of pid ${agent.info.pid} (${program}) waits for a client\n`);
+  };
+  const where = `${host}:${listener.port}`;
+  process.stderr.write(
+    `pdap adapter: waiting for agents on ${where} (python -m pdap --connect ${where} PROGRAM); ` +
+      `an attach with "listen": {"port": ${listener.port}} takes the next one\n`,
+  );
+  if (generated) {
+    process.stderr.write(
+      `pdap adapter: ${host} is not a loopback address, so agents must present an access token; ` +
+        `generated one (set PDAP_TOKEN to choose it; give it to the agent as PDAP_TOKEN): ${token}\n`,
+    );
+  }
+  return listener;
 }

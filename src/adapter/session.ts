@@ -3,16 +3,27 @@
 // mapped between the client's files and the debuggee's.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { type DapConnection, DapError } from "../dap/connection.js";
-import { type AgentLink, AgentListener, connectToAgent } from "./agentLink.js";
+import {
+  type AgentLink,
+  AgentListener,
+  connectToAgent,
+  generateToken,
+  isLoopbackHost,
+  sharedListener,
+} from "./agentLink.js";
 import { CAPABILITIES } from "./capabilities.js";
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
 import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
 
 const AGENT_CONNECT_TIMEOUT_MS = 20_000;
+/** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
+const ATTACH_CONNECT_TIMEOUT_S = 10;
+const ATTACH_LISTEN_TIMEOUT_S = 60;
 const KILL_GRACE_MS = 1_000;
 
 type Args = Record<string, unknown>;
@@ -66,7 +77,11 @@ export class DebugSession {
   private mode: "launch" | "attach" | undefined;
   private mapper = new PathMapper([]);
   private readonly remoteSources = new Map<number, string>();
+  private readonly sourceRefs = new Map<string, number>();
+  private readonly localExists = new Map<string, boolean>();
   private nextSourceRef = 1;
+  /** aborted when the client disconnects or goes: an attach still waiting for an agent gives up */
+  private readonly ending = new AbortController();
   private terminatedSent = false;
   private exitedSent = false;
   private clientCapabilities: DebugProtocol.InitializeRequestArguments = { adapterID: "pdap" };
@@ -156,20 +171,72 @@ export class DebugSession {
   private async attach(config: AttachConfig): Promise<undefined> {
     this.beginSession("attach");
     this.mapper = new PathMapper(config.pathMappings);
-    let agent: AgentLink;
-    if (config.connect) {
-      agent = await connectToAgent(config.connect.host, config.connect.port, config.token);
-    } else {
-      const { host, port } = config.listen as { host: string; port: number };
-      const listener = await AgentListener.listen(host, port, config.token);
-      try {
-        agent = await listener.nextAgent();
-      } finally {
-        listener.close();
-      }
+    const agent = config.connect
+      ? await connectToAgent(
+          config.connect.host,
+          config.connect.port,
+          config.token,
+          (config.timeout ?? ATTACH_CONNECT_TIMEOUT_S) * 1000,
+        )
+      : await this.waitForAgent(config);
+    if (this.client.isClosed || this.ending.signal.aborted) {
+      agent.close(); // the client left while we waited: the program runs on untouched
+      return undefined;
     }
-    await this.adoptAgent(agent, { justMyCode: config.justMyCode, stopOnEntry: config.stopOnEntry });
+    await this.adoptAgent(agent, {
+      justMyCode: config.justMyCode,
+      stopOnEntry: config.stopOnEntry,
+      // launch gets output from the process's pipes; an attached program's output is teed by the agent
+      teeOutput: config.redirectOutput,
+      remoteRoots: this.mapper.remoteRoots,
+    });
     return undefined;
+  }
+
+  /** attach with `listen`: wait for an agent started with `python -m pdap --connect HOST:PORT`. */
+  private async waitForAgent(config: AttachConfig): Promise<AgentLink> {
+    const { host, port } = config.listen as { host: string; port: number };
+    const timeoutMs = (config.timeout ?? ATTACH_LISTEN_TIMEOUT_S) * 1000;
+    const shared = port !== 0 ? sharedListener(port) : undefined;
+    if (shared) {
+      // `pdap adapter --listen-for-agents PORT`: agents may already be waiting there
+      this.say(`pdap: waiting for a pdap agent on ${shared.host}:${shared.port}\n`);
+      return shared.nextAgent(
+        timeoutMs,
+        `no pdap agent connected to ${shared.host}:${shared.port}`,
+        this.ending.signal,
+      );
+    }
+    let token = config.token;
+    const generated = !token && !isLoopbackHost(host);
+    if (generated) token = generateToken();
+    const listener = await AgentListener.listen(host, port, token);
+    try {
+      const address = `${host}:${listener.port}`;
+      this.say(
+        generated
+          ? `pdap: waiting for a pdap agent on ${address}, a non-loopback address: start the program with\n` +
+              `  PDAP_TOKEN=${token} python -m pdap --connect ${address} PROGRAM\n`
+          : `pdap: waiting for a pdap agent on ${address}: start the program with\n` +
+              `  python -m pdap --connect ${address} PROGRAM\n`,
+      );
+      return await listener.nextAgent(timeoutMs, `no pdap agent connected to ${address}`, this.ending.signal);
+    } finally {
+      listener.close();
+    }
+  }
+
+  private say(output: string): void {
+    this.client.sendEvent("output", { category: "console", output });
+  }
+
+  /** The agent's real form of each remote root (symlinks resolved) maps to the same local root. */
+  private learnRemoteRoots(body: unknown): void {
+    const roots = (body as { remoteRoots?: Record<string, unknown> } | undefined)?.remoteRoots;
+    if (!roots || typeof roots !== "object") return;
+    for (const [root, real] of Object.entries(roots)) {
+      if (typeof real === "string") this.mapper.addRemoteAlias(root, real);
+    }
   }
 
   private beginSession(mode: "launch" | "attach"): void {
@@ -181,7 +248,8 @@ export class DebugSession {
     this.agent = agent;
     agent.connection.on("event", (event) => this.relayEvent(event));
     agent.connection.on("close", () => this.agentGone());
-    await agent.request("configure", options);
+    const configured = await agent.request("configure", options);
+    this.learnRemoteRoots(configured.body);
     this.client.sendEvent("process", {
       name: agent.info.argv?.[0] ?? "python",
       systemProcessId: agent.info.pid,
@@ -226,10 +294,14 @@ export class DebugSession {
 
   private async forward(request: DebugProtocol.Request): Promise<object | undefined> {
     const agent = this.requireAgent(request.command);
-    const response = await agent.connection.rawRequest(request.command, request.arguments);
+    const response = await agent.connection.rawRequest(request.command, this.remoteArguments(request));
     if (!response.success) throw new DapError(response.message ?? `${request.command} failed`);
     if (request.command === "stackTrace")
       this.localizeFrames(response.body as DebugProtocol.StackTraceResponse["body"]);
+    if (request.command === "loadedSources") {
+      const body = response.body as DebugProtocol.LoadedSourcesResponse["body"] | undefined;
+      if (body?.sources) body.sources = body.sources.map((source) => this.localizeSource(source));
+    }
     return response.body;
   }
 
@@ -248,11 +320,29 @@ export class DebugSession {
     return body;
   }
 
+  /** A request's `source.path` (breakpointLocations, gotoTargets…) is a local path: send the remote one. */
+  private remoteArguments(request: DebugProtocol.Request): object | undefined {
+    const args = request.arguments as { source?: { path?: unknown } } | undefined;
+    const local = args?.source?.path;
+    if (this.mapper.isIdentity || typeof local !== "string") return request.arguments;
+    return { ...args, source: { ...args?.source, path: this.mapper.toRemote(local) } };
+  }
+
+  /** The text of a remote-only file (a sourceReference from a stack frame), read by the agent. */
   private async source(request: DebugProtocol.Request): Promise<object | undefined> {
     const args = (request.arguments ?? {}) as DebugProtocol.SourceArguments;
-    const ref = args.source?.sourceReference ?? args.sourceReference;
-    const remote = this.remoteSources.get(ref) ?? args.source?.path;
-    if (!remote) throw new DapError(`unknown sourceReference ${ref}`);
+    const ref = args.source?.sourceReference || args.sourceReference;
+    const path = args.source?.path;
+    const remote = ref
+      ? this.remoteSources.get(ref)
+      : typeof path === "string"
+        ? this.mapper.toRemote(path)
+        : undefined;
+    if (!remote) {
+      throw new DapError(
+        ref ? `unknown sourceReference ${ref}` : "source needs a sourceReference or source.path",
+      );
+    }
     const response = await this.requireAgent("source").request("source", { source: { path: remote } });
     return response.body;
   }
@@ -263,13 +353,30 @@ export class DebugSession {
     }
   }
 
+  /**
+   * A remote path as the client sees it: the mapped local file when there is one, else a
+   * sourceReference whose text the agent serves (files that exist only on the remote side).
+   */
   private localizeSource(source: DebugProtocol.Source): DebugProtocol.Source {
     if (!source.path || this.mapper.isIdentity) return source;
     const local = this.mapper.toLocal(source.path);
-    if (local) return { ...source, path: local };
-    const ref = this.nextSourceRef++;
-    this.remoteSources.set(ref, source.path);
-    return { name: source.name, sourceReference: ref, origin: `remote: ${source.path}` };
+    if (local && this.existsLocally(local)) return { ...source, path: local };
+    let ref = this.sourceRefs.get(source.path);
+    if (ref === undefined) {
+      ref = this.nextSourceRef++;
+      this.remoteSources.set(ref, source.path);
+      this.sourceRefs.set(source.path, ref);
+    }
+    return { ...source, sourceReference: ref, origin: `remote: ${source.path}` };
+  }
+
+  private existsLocally(local: string): boolean {
+    let exists = this.localExists.get(local);
+    if (exists === undefined) {
+      exists = existsSync(local);
+      this.localExists.set(local, exists);
+    }
+    return exists;
   }
 
   private relayEvent(event: DebugProtocol.Event): void {
@@ -278,6 +385,9 @@ export class DebugSession {
       // a piped child's exit code comes from its process; otherwise the agent's word is all we have
       if (!this.child) this.sendExited(Number(body?.exitCode ?? 0));
       return;
+    }
+    if (event.event === "loadedSource" && body?.source) {
+      body.source = this.localizeSource(body.source as DebugProtocol.Source);
     }
     if (event.event === "breakpoint" && body?.breakpoint) {
       const bp = body.breakpoint as DebugProtocol.Breakpoint;
@@ -314,15 +424,18 @@ export class DebugSession {
   private async disconnect(args: Args): Promise<undefined> {
     const kill =
       typeof args.terminateDebuggee === "boolean" ? args.terminateDebuggee : this.mode === "launch";
-    const agent = this.agent;
-    if (agent && !agent.connection.isClosed) {
-      await withTimeout(agent.request("disconnect", { terminateDebuggee: kill }), 2000, "agent").catch(
-        () => {},
-      );
-      agent.close();
-    }
+    this.ending.abort();
+    // kill first: closing the agent link makes the agent resume every thread, and a stopped
+    // program would otherwise run on (and print) before the signal lands
     if (kill && this.terminalPid) signalPid(this.terminalPid, "SIGKILL");
     if (kill) await this.killChild();
+    const agent = this.agent;
+    if (agent && !agent.connection.isClosed) {
+      // a launched process is ended by the adapter (a signal, below); an attached one by its agent
+      const terminateDebuggee = kill && this.mode === "attach";
+      await withTimeout(agent.request("disconnect", { terminateDebuggee }), 2000, "agent").catch(() => {});
+      agent.close();
+    }
     if (!this.child) this.sendTerminated();
     return undefined;
   }
@@ -337,6 +450,7 @@ export class DebugSession {
   }
 
   private clientGone(): void {
+    this.ending.abort();
     this.agent?.close();
     if (this.mode === "launch") void this.killChild();
   }

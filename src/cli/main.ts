@@ -2,7 +2,8 @@
 import type net from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { parseHostPort } from "../adapter/config.js";
-import { isLoopback, serveStdio, serveTcp } from "../adapter/server.js";
+import { isLoopback, serveStdio, serveTcp, startAgentListener } from "../adapter/server.js";
+import { addTerminalDebuggerCommands } from "./terminalCommands.js";
 
 function port(value: string): number {
   const number = Number(value);
@@ -20,7 +21,12 @@ export function buildProgram(): Command {
     .description("serve DAP on stdio (for editors), or on a TCP port with --port")
     .option("--port <port>", "serve DAP on this TCP port instead of stdio", port)
     .option("--host <host>", "address to listen on with --port", "127.0.0.1")
-    .action(async (options: { port?: number; host: string }) => {
+    .option(
+      "--listen-for-agents <[host:]port>",
+      "also wait for agents that dial in (python -m pdap --connect); an attach with listen on this port takes the next one",
+    )
+    .action(async (options: { port?: number; host: string; listenForAgents?: string }) => {
+      if (options.listenForAgents !== undefined) await startAgentListener(options.listenForAgents);
       if (options.port === undefined) {
         serveStdio();
         return;
@@ -34,6 +40,7 @@ export function buildProgram(): Command {
       const address = server.address() as net.AddressInfo;
       process.stderr.write(`pdap adapter: listening on ${address.address}:${address.port}\n`);
     });
+  addTerminalDebuggerCommands(program);
   return program;
 }
 

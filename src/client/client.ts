@@ -49,6 +49,9 @@ export class DapClient {
 
   readonly adapterStderr: string[] = [];
 
+  /** What the adapter said it can do in its initialize response (empty before initialize). */
+  capabilities: DebugProtocol.Capabilities = {};
+
   onClose(handler: () => void): void {
     this.closeHandlers.push(handler);
   }
@@ -110,16 +113,58 @@ export class DapClient {
     return response.body as B;
   }
 
-  initialize(): Promise<DebugProtocol.Capabilities> {
-    return this.request("initialize", {
+  /**
+   * supportsRunInTerminalRequest: the client starts the program itself when the adapter asks
+   * (register the handler with onRunInTerminal first); off by default.
+   */
+  async initialize(
+    options: { supportsRunInTerminalRequest?: boolean } = {},
+  ): Promise<DebugProtocol.Capabilities> {
+    const capabilities = await this.request<DebugProtocol.Capabilities | undefined>("initialize", {
       clientID: "pdap",
       adapterID: "pdap",
       linesStartAt1: true,
       columnsStartAt1: true,
       pathFormat: "path",
-      supportsRunInTerminalRequest: false,
+      supportsRunInTerminalRequest: options.supportsRunInTerminalRequest ?? false,
       supportsStartDebuggingRequest: true,
     });
+    this.capabilities = { ...capabilities };
+    return capabilities as DebugProtocol.Capabilities;
+  }
+
+  /** Answers the adapter's runInTerminal reverse request: start the program, return its pid. */
+  onRunInTerminal(
+    start: (
+      args: DebugProtocol.RunInTerminalRequestArguments,
+    ) => Promise<DebugProtocol.RunInTerminalResponse["body"]> | DebugProtocol.RunInTerminalResponse["body"],
+  ): void {
+    this.connection.onRequest("runInTerminal", (request) =>
+      start(request.arguments as DebugProtocol.RunInTerminalRequestArguments),
+    );
+  }
+
+  /**
+   * initialize + launch/attach + `configure` (breakpoints, exception filters) + configurationDone,
+   * in the order editors use; resolves once the launch/attach request has succeeded.
+   */
+  async begin(
+    kind: "launch" | "attach",
+    args: Record<string, unknown>,
+    options: { supportsRunInTerminalRequest?: boolean; configure?: () => Promise<void> } = {},
+  ): Promise<DebugProtocol.Capabilities> {
+    const capabilities = await this.initialize(options);
+    const initialized = this.waitFor("initialized");
+    const started = this.request(kind, args);
+    // a failed launch must not leave these to reject unobserved later
+    initialized.catch(() => {});
+    started.catch(() => {});
+    // some adapters answer launch only after configurationDone, others before 'initialized'
+    await Promise.race([initialized, started.then(() => initialized)]);
+    await options.configure?.();
+    await this.request("configurationDone");
+    await started;
+    return capabilities;
   }
 
   /** initialize + launch/attach + breakpoints + configurationDone, in the order editors use. */

@@ -57,6 +57,8 @@ class MonitoringBackend(Backend):
     # ----- hot path ----------------------------------------------------------------------------
     def _start(self, code: CodeType, offset: int) -> Any:
         dbg = self.dbg
+        if dbg.filter.is_agent(code):
+            return DISABLE  # pdap's own functions never need events, even while all-stop traces widely
         if dbg.function_breakpoints.active:
             frame = sys._getframe(1)
             hits = dbg.function_breakpoints.for_frame(frame)
@@ -89,7 +91,7 @@ class MonitoringBackend(Backend):
 
     def _return(self, code: CodeType, offset: int, value: Any) -> Any:
         if self.dbg.steps:
-            self._leave("return")
+            self._leave("return", value)
         return None
 
     def _yield(self, code: CodeType, offset: int, value: Any) -> Any:
@@ -117,9 +119,9 @@ class MonitoringBackend(Backend):
                 dbg.fault("raise event", err)
         return None
 
-    def _leave(self, kind: str) -> None:
+    def _leave(self, kind: str, value: Any = None) -> None:
         try:
-            self.dbg.on_leave(sys._getframe(2), kind)
+            self.dbg.on_leave(sys._getframe(2), kind, value)
         except Exception as exc:
             self.dbg.fault("%s event" % kind, exc)
 

@@ -94,17 +94,20 @@ class SettraceBackend(Backend):
                 except Exception as exc:
                     dbg.fault("unwind event", exc)
             if dbg.steps:
-                self._leave(frame)
+                self._leave(frame, arg, pending is not None and pending[0] is frame)
         elif event == "return" and dbg.steps:
-            self._leave(frame)
+            self._leave(frame, arg, False)
         return self._local
 
-    def _leave(self, frame: FrameType) -> None:
+    def _leave(self, frame: FrameType, value: Any, unwinding: bool) -> None:
         code = frame.f_code
         lasti = frame.f_lasti
-        kind = "yield" if lasti >= 0 and code.co_code[lasti] in _YIELD_OPS else "return"
+        if unwinding:
+            kind = "unwind"
+        else:
+            kind = "yield" if lasti >= 0 and code.co_code[lasti] in _YIELD_OPS else "return"
         try:
-            self.dbg.on_leave(frame, kind)
+            self.dbg.on_leave(frame, kind, value)
         except Exception as exc:
             self.dbg.fault("return event", exc)
 

@@ -1,0 +1,232 @@
+// `pdap run` and `pdap attach`: start a DAP session (pdap's adapter, or another one with
+// --adapter), let the adapter start the program on this terminal, and hand over to the command loop.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { parseHostPort } from "../adapter/config.js";
+import { adapterErrorTail, spawnAdapterCommand } from "../client/adapterProcess.js";
+import { type DapClient, PDAP_BIN } from "../client/client.js";
+import { BREAK_COMMANDS, setBreakpoint, setExceptionFilters } from "./breakCommands.js";
+import { parseBreakSpec } from "./commands.js";
+import { CONTROL_COMMANDS } from "./controlCommands.js";
+import { messageOf, TerminalDebugger } from "./debugger.js";
+import { INSPECT_COMMANDS } from "./inspectCommands.js";
+import { TerminalProgram } from "./program.js";
+import { historyFile, Prompt } from "./repl.js";
+import { Screen, wantsColour } from "./terminal.js";
+
+/** Options both commands share. */
+export interface SessionFlags {
+  /** `-b LOCATION`: breakpoints set before the program starts */
+  break?: string[];
+  /** `-c COMMAND`: commands run at the first stop, as if typed (pdb's -c) */
+  command?: string[];
+  /** another DAP adapter on stdio, e.g. "python3.11 -m debugpy.adapter" */
+  adapter?: string;
+}
+
+export interface RunFlags extends SessionFlags {
+  module?: boolean;
+  python?: string;
+  stopOnEntry: boolean;
+  cwd?: string;
+  backend?: string;
+}
+
+export interface AttachFlags extends SessionFlags {
+  pathMap?: string[];
+  token?: string;
+}
+
+/** A mistake in the command line: reported as one line, exit status 2. */
+export class CommandLineError extends Error {}
+
+export async function runProgram(target: string, programArgs: string[], flags: RunFlags): Promise<number> {
+  const cwd = path.resolve(flags.cwd ?? process.cwd());
+  const programFile = flags.module ? undefined : path.resolve(cwd, target);
+  if (programFile && !existsSync(programFile)) throw new CommandLineError(`no such file: ${target}`);
+  const launch: Record<string, unknown> = {
+    ...(programFile ? { program: programFile } : { module: target }),
+    args: programArgs,
+    cwd,
+    console: "integratedTerminal",
+    stopOnEntry: flags.stopOnEntry,
+    justMyCode: true,
+    showReturnValue: true,
+  };
+  if (flags.python) launch.python = flags.python;
+  if (flags.backend) launch.backend = flags.backend;
+  return debugSession("launch", launch, flags, { programFile, stopOnEntry: flags.stopOnEntry });
+}
+
+export async function attachProgram(address: string, flags: AttachFlags): Promise<number> {
+  let endpoint: { host: string; port: number };
+  try {
+    endpoint = parseHostPort(address, "address");
+  } catch (error) {
+    throw new CommandLineError((error as Error).message);
+  }
+  const attach: Record<string, unknown> = {
+    connect: endpoint,
+    pathMappings: (flags.pathMap ?? []).map(parsePathMapping),
+    justMyCode: true,
+    showReturnValue: true,
+  };
+  if (flags.token) attach.token = flags.token;
+  return debugSession("attach", attach, flags, { stopOnEntry: false });
+}
+
+function parsePathMapping(text: string): { localRoot: string; remoteRoot: string } {
+  const equals = text.indexOf("=");
+  if (equals <= 0 || equals === text.length - 1) {
+    throw new CommandLineError(`--path-map ${text}: expected LOCAL=REMOTE`);
+  }
+  return { localRoot: path.resolve(text.slice(0, equals)), remoteRoot: text.slice(equals + 1) };
+}
+
+/** Splits an --adapter command line into words; quotes group words as a shell would. */
+export function splitCommandLine(text: string): string[] {
+  const words: string[] = [];
+  for (const match of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g))
+    words.push(match[1] ?? match[2] ?? match[3]);
+  return words;
+}
+
+function startAdapter(command: string | undefined): DapClient {
+  if (!command) return spawnAdapterCommand(process.execPath, [PDAP_BIN, "adapter"], { detached: true });
+  const [program, ...args] = splitCommandLine(command);
+  if (!program) throw new CommandLineError("--adapter needs a command");
+  return spawnAdapterCommand(program, args, { detached: true });
+}
+
+interface SessionPlan {
+  programFile?: string;
+  stopOnEntry: boolean;
+}
+
+async function debugSession(
+  kind: "launch" | "attach",
+  args: Record<string, unknown>,
+  flags: SessionFlags,
+  plan: SessionPlan,
+): Promise<number> {
+  const screen = new Screen(process.stdout, wantsColour(process.stdout));
+  // line editing needs a terminal both ways; `pdap run app.py | tee log` reads plain lines
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const client = startAdapter(flags.adapter);
+  const program = new TerminalProgram(interactive);
+  client.onRunInTerminal((request) => program.start(request));
+  tieProgramToSession(program);
+  const prompt = new Prompt(screen, { interactive, historyPath: historyFile() });
+  const dbg = new TerminalDebugger(client, screen, prompt, {
+    mode: kind,
+    programFile: plan.programFile,
+    endProgram: () => program.end(),
+  });
+  dbg.register({ ...CONTROL_COMMANDS, ...BREAK_COMMANDS, ...INSPECT_COMMANDS });
+  prompt.completer = (line) => dbg.complete(line);
+  const atFirstStop: string[] = [];
+  try {
+    await client.begin(kind, args, {
+      supportsRunInTerminalRequest: true,
+      configure: () => configure(dbg, flags, plan, atFirstStop),
+    });
+  } catch (error) {
+    screen.error(`cannot ${kind}: ${withAdapterStderr(messageOf(error), client)}`);
+    await client.disconnect(kind === "launch");
+    await program.end();
+    return 2;
+  }
+  if (kind === "attach") announceAttach(dbg, args);
+  prompt.script([...atFirstStop, ...(flags.command ?? [])]);
+  const stopInterrupts = interruptPauses(dbg);
+  try {
+    return await dbg.run();
+  } finally {
+    stopInterrupts();
+  }
+}
+
+/** The program the CLI started goes when the CLI goes: at exit, a closed terminal, a kill. */
+function tieProgramToSession(program: TerminalProgram): void {
+  process.on("exit", () => program.killNow());
+  process.on("SIGHUP", () => process.exit(129));
+  process.on("SIGTERM", () => process.exit(143));
+}
+
+/** A failed start's message, with what the adapter said on stderr when that explains more. */
+function withAdapterStderr(message: string, client: DapClient): string {
+  const tail = adapterErrorTail(client);
+  return tail && !message.includes(tail) ? `${message} (${tail})` : message;
+}
+
+/** Before configurationDone: -b breakpoints and the adapter's default exception stops. */
+async function configure(
+  dbg: TerminalDebugger,
+  flags: SessionFlags,
+  plan: SessionPlan,
+  atFirstStop: string[],
+): Promise<void> {
+  for (const text of flags.break ?? []) {
+    try {
+      const spec = parseBreakSpec(text);
+      if (
+        spec.location.kind === "function" &&
+        !dbg.capabilities.supportsFunctionBreakpoints &&
+        plan.stopOnEntry
+      ) {
+        atFirstStop.push(`break ${text}`); // resolved by evaluation once there is a frame
+        continue;
+      }
+      await setBreakpoint(dbg, spec, false);
+    } catch (error) {
+      dbg.screen.error(`-b ${text}: ${messageOf(error)}`);
+    }
+  }
+  const filters: DebugProtocol.ExceptionBreakpointsFilter[] =
+    dbg.capabilities.exceptionBreakpointFilters ?? [];
+  if (filters.length > 0) {
+    await setExceptionFilters(
+      dbg,
+      filters.filter((filter) => filter.default).map((filter) => filter.filter),
+    );
+  }
+}
+
+function announceAttach(dbg: TerminalDebugger, args: Record<string, unknown>): void {
+  const { host, port } = args.connect as { host: string; port: number };
+  const pid = dbg.client.events.find((event) => event.event === "process")?.body?.systemProcessId;
+  dbg.screen.info(
+    `Attached to ${pid ? `process ${pid} at ` : ""}${host}:${port}. Ctrl-C pauses the program; q detaches.`,
+  );
+}
+
+/**
+ * Ctrl-C while the program runs (the program is in a session of its own, so only the debugger
+ * gets it): the first asks the program to pause, as pdb breaks in; a program blocked outside
+ * Python never reaches a line where it could, so the second interrupts it as Python would
+ * (KeyboardInterrupt; an attached program is detached from instead), and the third quits.
+ */
+function interruptPauses(dbg: TerminalDebugger): () => void {
+  let presses = 0;
+  const onInterrupt = () => {
+    if (!dbg.running) {
+      if (!dbg.prompt.interactive) void dbg.quit().then(() => process.exit(130));
+      return;
+    }
+    presses++;
+    if (presses === 1) {
+      dbg.screen.out.write("\nPausing the program (Ctrl-C again interrupts it)...\n");
+      dbg.pause().catch((error) => dbg.screen.error(`cannot pause: ${messageOf(error)}`));
+    } else if (presses === 2 && dbg.options.mode === "launch" && dbg.interruptProgram()) {
+      dbg.screen.out.write("\nInterrupted the program (Ctrl-C again quits).\n");
+    } else {
+      void dbg.quit().then(() => process.exit(130));
+    }
+  };
+  process.on("SIGINT", onInterrupt);
+  dbg.client.connection.on("event", (event) => {
+    if (event.event === "stopped") presses = 0;
+  });
+  return () => process.off("SIGINT", onInterrupt);
+}
