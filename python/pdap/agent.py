@@ -428,6 +428,10 @@ class Agent:
     def _configure(self, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         self.options.update(args)
         self.debugger.just_my_code = bool(args.get("justMyCode", True))
+        children = args.get("subProcess")
+        if isinstance(children, dict) and isinstance(children.get("port"), int):
+            from . import children as child_processes
+            child_processes.enable(str(children.get("host", "127.0.0.1")), children["port"], str(children.get("token", "")))
         return self._configure_link(args)
 
     def _configuration_done(self, args: Dict[str, Any]) -> None:

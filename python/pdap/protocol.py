@@ -26,6 +26,8 @@ def tune(sock: socket.socket) -> None:
         (socket.IPPROTO_TCP, getattr(socket, "TCP_KEEPINTVL", None), KEEPALIVE_INTERVAL),
         (socket.IPPROTO_TCP, getattr(socket, "TCP_KEEPCNT", None), KEEPALIVE_COUNT),
         (socket.IPPROTO_TCP, getattr(socket, "TCP_USER_TIMEOUT", None), UNACKED_TIMEOUT_MS),
+        # a response and the event after it are small writes: without this, Nagle holds the second ~40 ms
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_NODELAY", None), 1),
     ]
     for level, name, value in options:
         if name is None:

@@ -200,3 +200,41 @@ export function parseAttach(args: Args): AttachConfig {
     timeout: typeof timeout === "number" ? timeout : undefined,
   };
 }
+
+/**
+ * Every attribute parseLaunch and parseAttach read (aliases included), for the editor schemas:
+ * test/vscode-manifest.test.ts checks these against the code above and vscode/package.json.
+ */
+export const LAUNCH_ATTRIBUTES = [
+  "program",
+  "module",
+  "code",
+  "args",
+  "cwd",
+  "env",
+  "python",
+  "pythonPath",
+  "pythonArgs",
+  "console",
+  "stopOnEntry",
+  "justMyCode",
+  "redirectOutput",
+  "showReturnValue",
+  "subProcess",
+  "backend",
+  "logToFile",
+] as const;
+export const ATTACH_ATTRIBUTES = [
+  "connect",
+  "host",
+  "port",
+  "processId",
+  "listen",
+  "timeout",
+  "pathMappings",
+  "justMyCode",
+  "stopOnEntry",
+  "token",
+  "redirectOutput",
+  "showReturnValue",
+] as const;

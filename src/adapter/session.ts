@@ -16,6 +16,7 @@ import {
   sharedListener,
 } from "./agentLink.js";
 import { CAPABILITIES } from "./capabilities.js";
+import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "./children.js";
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
 import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
@@ -82,6 +83,7 @@ export class DebugSession {
   private nextSourceRef = 1;
   /** aborted when the client disconnects or goes: an attach still waiting for an agent gives up */
   private readonly ending = new AbortController();
+  private children: ChildAnnouncements | undefined;
   private terminatedSent = false;
   private exitedSent = false;
   private clientCapabilities: DebugProtocol.InitializeRequestArguments = { adapterID: "pdap" };
@@ -134,7 +136,7 @@ export class DebugSession {
         AGENT_CONNECT_TIMEOUT_MS,
         "the Python process did not connect to the adapter",
       );
-      await this.adoptAgent(agent, { justMyCode: config.justMyCode, stopOnEntry: config.stopOnEntry });
+      await this.adoptAgent(agent, await this.launchOptions(config));
     } catch (error) {
       this.child?.kill("SIGKILL");
       throw error;
@@ -165,7 +167,25 @@ export class DebugSession {
       "the program started in the terminal did not connect to the adapter",
     );
     this.terminalPid = response.body?.processId ?? agent.info.pid;
-    await this.adoptAgent(agent, { justMyCode: config.justMyCode, stopOnEntry: config.stopOnEntry });
+    await this.adoptAgent(agent, await this.launchOptions(config));
+  }
+
+  /** The agent's options for a launch; with subProcess, where its children announce themselves. */
+  private async launchOptions(config: LaunchConfig): Promise<object> {
+    const options = { justMyCode: config.justMyCode, stopOnEntry: config.stopOnEntry };
+    if (!config.subProcess) return options;
+    this.children = await ChildAnnouncements.listen((child) => this.startChildSession(child, config));
+    return { ...options, subProcess: this.children.address };
+  }
+
+  /** A child Python announced itself: ask the client for a session attached to it. */
+  private async startChildSession(child: ChildAnnouncement, config: LaunchConfig): Promise<void> {
+    if (!this.clientCapabilities.supportsStartDebuggingRequest) {
+      throw new DapError("the client cannot start sessions for child processes (no startDebugging)");
+    }
+    if (this.client.isClosed || this.ending.signal.aborted)
+      throw new DapError("the parent session has ended");
+    await this.client.request("startDebugging", childConfiguration(child, { justMyCode: config.justMyCode }));
   }
 
   private async attach(config: AttachConfig): Promise<undefined> {
@@ -425,6 +445,7 @@ export class DebugSession {
     const kill =
       typeof args.terminateDebuggee === "boolean" ? args.terminateDebuggee : this.mode === "launch";
     this.ending.abort();
+    this.children?.close();
     // kill first: closing the agent link makes the agent resume every thread, and a stopped
     // program would otherwise run on (and print) before the signal lands
     if (kill && this.terminalPid) signalPid(this.terminalPid, "SIGKILL");
@@ -451,6 +472,7 @@ export class DebugSession {
 
   private clientGone(): void {
     this.ending.abort();
+    this.children?.close();
     this.agent?.close();
     if (this.mode === "launch") void this.killChild();
   }

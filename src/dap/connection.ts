@@ -1,6 +1,7 @@
 // A typed DAP endpoint over any byte stream pair. The adapter uses it towards its client and
 // towards each agent; the client library and the tests use it towards the adapter.
 import { EventEmitter } from "node:events";
+import { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { encodeMessage, type Malformed, type Message, MessageDecoder } from "./framing.js";
@@ -44,6 +45,8 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     readonly name = "dap",
   ) {
     super();
+    // small messages back to back (a response, then an event) must not wait for Nagle's ACK
+    if (input instanceof Socket) input.setNoDelay(true);
     const decoder = new MessageDecoder();
     input.on("data", (chunk: Buffer) => {
       let messages: Array<Message | Malformed>;

@@ -26,33 +26,58 @@ export function encodeMessage(message: object): Buffer {
  * because the stream position is lost, so callers close it with that message.
  */
 export class MessageDecoder {
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Unparsed bytes, kept as chunks so a large body costs one concatenation, not one per chunk. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Header parsed, body not complete yet: the body's start offset and length. */
+  private pending: { start: number; length: number } | undefined;
 
   constructor(private readonly maxBytes = MAX_MESSAGE_BYTES) {}
 
   push(chunk: Buffer): Array<Message | Malformed> {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
     const messages: Array<Message | Malformed> = [];
     for (;;) {
-      const headerEnd = this.buffer.indexOf(HEADER_END);
-      if (headerEnd < 0) {
-        if (this.buffer.length > 8192) throw new FramingError("DAP header too long or missing CRLFCRLF");
-        return messages;
-      }
-      const length = parseContentLength(this.buffer.subarray(0, headerEnd).toString("ascii"));
-      if (length > this.maxBytes) {
-        throw new FramingError(`DAP message of ${length} bytes exceeds the ${this.maxBytes}-byte limit`);
-      }
-      const start = headerEnd + HEADER_END.length;
-      if (this.buffer.length < start + length) return messages;
-      const body = this.buffer.subarray(start, start + length).toString("utf8");
-      this.buffer = this.buffer.subarray(start + length);
+      if (!this.pending && !this.readHeader()) return messages;
+      const { start, length } = this.pending as { start: number; length: number };
+      if (this.buffered < start + length) return messages;
+      const buffer = this.take();
+      this.pending = undefined;
+      const body = buffer.subarray(start, start + length).toString("utf8");
+      this.keep(buffer.subarray(start + length));
       try {
         messages.push(parseBody(body));
       } catch (error) {
         messages.push({ malformed: (error as Error).message });
       }
     }
+  }
+
+  /** Parses the next header if it is complete; false when more bytes are needed. */
+  private readHeader(): boolean {
+    const buffer = this.take();
+    const headerEnd = buffer.indexOf(HEADER_END);
+    if (headerEnd < 0) {
+      if (buffer.length > 8192) throw new FramingError("DAP header too long or missing CRLFCRLF");
+      return false;
+    }
+    const length = parseContentLength(buffer.subarray(0, headerEnd).toString("ascii"));
+    if (length > this.maxBytes) {
+      throw new FramingError(`DAP message of ${length} bytes exceeds the ${this.maxBytes}-byte limit`);
+    }
+    this.pending = { start: headerEnd + HEADER_END.length, length };
+    return true;
+  }
+
+  private take(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+
+  private keep(rest: Buffer): void {
+    this.chunks = rest.length ? [rest] : [];
+    this.buffered = rest.length;
   }
 }
 

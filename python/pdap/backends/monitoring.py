@@ -29,6 +29,7 @@ class MonitoringBackend(Backend):
         self.for_filename = debugger.breakpoints.for_filename
         self.tool = -1
         self.watched: Set[CodeType] = set()
+        self.watched_ids: Set[int] = set()  # id() of watched codes: hashing a code object is slow
 
     def install(self) -> None:
         for tool in (mon.DEBUGGER_ID, 1, 2, 3, 4):  # another debugger may hold the usual id
@@ -68,19 +69,18 @@ class MonitoringBackend(Backend):
                 except Exception as exc:
                     dbg.fault("function start", exc)
                 return None  # keep reporting this function's starts
-        if dbg.trace_all or dbg.step_in:
-            return None  # global LINE events are on
-        if self.for_filename(code.co_filename) is not None:
+        if not (dbg.trace_all or dbg.step_in) and self.for_filename(code.co_filename) is not None:
             mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
-            return None
+        # LINE events stay on where set; this code's later starts need no callback (breakpoint
+        # changes call restart_events, which brings PY_START back once per code object)
         return DISABLE
 
     def _line(self, code: CodeType, line: int) -> Any:
         dbg = self.dbg
         table = self.for_filename(code.co_filename)
         hit = table.get(line) if table is not None else None
-        if hit is None and not dbg.steps and not dbg.trace_all:
-            return DISABLE
+        if hit is None and not dbg.trace_all and not dbg.step_in and id(code) not in self.watched_ids:
+            return DISABLE  # no breakpoint here and no step watches this code: until restart_events
         if dbg.filter.is_agent(code):
             return DISABLE
         try:
@@ -154,6 +154,7 @@ class MonitoringBackend(Backend):
     def watch_frame(self, frame: FrameType) -> None:
         code = frame.f_code
         self.watched.add(code)
+        self.watched_ids.add(id(code))
         mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | STEP_LOCAL)
         self._set_global_events()
         mon.restart_events()
@@ -166,5 +167,6 @@ class MonitoringBackend(Backend):
                 keep = E.LINE if self.for_filename(code.co_filename) is not None else 0
                 mon.set_local_events(self.tool, code, keep)
             self.watched.clear()
+            self.watched_ids.clear()
         self._set_global_events()
         mon.restart_events()

@@ -8,9 +8,10 @@ from __future__ import annotations
 import dis
 import sys
 import threading
-from types import FrameType
+from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
+from ..sources import code_lines
 from .base import Backend
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class SettraceBackend(Backend):
         self.for_filename = debugger.breakpoints.for_filename
         # per thread: the frame an exception is passing through, until a line runs there or it returns
         self._unwinding: Dict[int, Tuple[FrameType, BaseException]] = {}
+        self._code_holds: Dict[int, Tuple[CodeType, int, bool]] = {}
 
     def install(self) -> None:
         settrace_all = getattr(threading, "settrace_all_threads", None)
@@ -45,9 +47,21 @@ class SettraceBackend(Backend):
     def _call(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
         if self.dbg.wide:
             return self._call_wide(frame)
-        if self.for_filename(frame.f_code.co_filename) is not None:
+        table = self.for_filename(frame.f_code.co_filename)
+        if table is not None and self._holds_breakpoint(frame.f_code, table):
             return self._local
         return None
+
+    def _holds_breakpoint(self, code: CodeType, table: Dict[int, Any]) -> bool:
+        """Whether a breakpoint is on one of this code object's own lines; decided once per code
+        and breakpoint table version, so other functions of the same file run untraced."""
+        version = self.dbg.breakpoints.version
+        known = self._code_holds.get(id(code))
+        if known is not None and known[0] is code and known[1] == version:
+            return known[2]
+        holds = any(line in table for line in code_lines(code))
+        self._code_holds[id(code)] = (code, version, holds)  # holding the code keeps its id unique
+        return holds
 
     def _call_wide(self, frame: FrameType) -> Optional[Any]:
         """A new frame while a rare mode is on: stepping in, all-stop, exception or function breakpoints."""

@@ -1,0 +1,83 @@
+"""Debugging child processes (subProcess): every Python started from a debugged program is debugged too.
+
+The launching adapter gives the agent an address and token for announcing children. The agent puts
+them in the environment (PDAP_SUBPROCESS), which child Pythons inherit with pdap on PYTHONPATH;
+python/sitecustomize.py then calls start_child() before the child's own code runs. A forked child
+(os.fork, multiprocessing's fork method) gets there through an at-fork hook instead.
+
+A child listens on a loopback port of its own with a fresh token, announces that port to the adapter,
+and waits (bounded) until the client attaches to it: the adapter asks the client to start that
+session with DAP's startDebugging request. A child nobody attaches to runs on undebugged.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import sys
+from typing import Any, Dict, Optional
+
+ENV = "PDAP_SUBPROCESS"
+ATTACH_WAIT = 15.0  # seconds a child waits for its client before running on
+_started = False
+
+
+def enable(host: str, port: int, token: str) -> None:
+    """In the launched program: let its children find the adapter."""
+    os.environ[ENV] = json.dumps({"host": host, "port": port, "token": token})
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork)
+
+
+def _after_fork() -> None:
+    global _started
+    _started = False
+    try:
+        start_child(forked=True)
+    except Exception as exc:  # never let a fork fail because of the debugger
+        sys.stderr.write("pdap: could not debug forked child %d: %s\n" % (os.getpid(), exc))
+
+
+def _announce(target: Dict[str, Any], body: Dict[str, Any]) -> Optional[str]:
+    """Tells the adapter about this child; returns None when a client will attach, else the reason not."""
+    with socket.create_connection((target["host"], int(target["port"])), timeout=10) as sock:
+        payload = json.dumps({"seq": 1, "type": "request", "command": "announceChild", "arguments": body}).encode()
+        sock.sendall(b"Content-Length: %d\r\n\r\n" % len(payload) + payload)
+        reader = sock.makefile("rb")
+        length = 0
+        while True:
+            line = reader.readline(8192)
+            if not line:
+                return "the adapter closed the link"
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.decode("ascii", "replace").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+        reply = json.loads(reader.read(length).decode("utf-8"))
+    return None if reply.get("success") else str(reply.get("message") or "refused")
+
+
+def start_child(forked: bool = False) -> bool:
+    """Makes this process debuggable and waits for its client; False when it runs on undebugged."""
+    global _started
+    raw = os.environ.get(ENV)
+    if _started or not raw:
+        return False
+    _started = True
+    target = json.loads(raw)
+    from .agent import get_agent
+
+    agent = get_agent()
+    agent.start_tracing()
+    token = secrets.token_urlsafe(24)
+    host, port = agent.listen("127.0.0.1", 0, token)
+    body = {"token": target.get("token", ""), "pid": os.getpid(), "ppid": os.getppid(), "port": port,
+            "host": host, "childToken": token, "argv": list(getattr(sys, "orig_argv", sys.argv)),
+            "forked": forked}
+    reason = _announce(target, body)
+    if reason is not None:
+        sys.stderr.write("pdap: child %d runs undebugged: %s\n" % (os.getpid(), reason))
+        return False
+    return agent.configured.wait(ATTACH_WAIT)

@@ -1,0 +1,84 @@
+// Child processes of a launched program (subProcess): each child agent announces itself here, and
+// the client is asked (DAP reverse request startDebugging) to attach a new session to it.
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import net from "node:net";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { DapConnection, DapError } from "../dap/connection.js";
+
+export interface ChildAnnouncement {
+  pid: number;
+  ppid: number;
+  host: string;
+  port: number;
+  childToken: string;
+  argv: string[];
+  forked: boolean;
+}
+
+/** Decides whether a client will attach to the child; resolves false (with a reason) to let it run on. */
+export type ChildHandler = (child: ChildAnnouncement) => Promise<void>;
+
+export class ChildAnnouncements {
+  private constructor(
+    private readonly server: net.Server,
+    readonly token: string,
+  ) {}
+
+  static async listen(onChild: ChildHandler): Promise<ChildAnnouncements> {
+    const token = randomBytes(24).toString("base64url");
+    const server = net.createServer((socket) => {
+      const connection = new DapConnection(socket, socket, "child agent");
+      connection.onRequest("announceChild", async (request) => {
+        const child = (request.arguments ?? {}) as ChildAnnouncement & { token?: unknown };
+        if (!tokenMatches(child.token, token)) throw new DapError("access token refused");
+        if (typeof child.port !== "number" || typeof child.childToken !== "string") {
+          throw new DapError("announceChild needs port and childToken");
+        }
+        await onChild(child);
+        return {};
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    server.unref();
+    return new ChildAnnouncements(server, token);
+  }
+
+  /** What the agent of the launched program needs to hand its children. */
+  get address(): { host: string; port: number; token: string } {
+    return { host: "127.0.0.1", port: (this.server.address() as net.AddressInfo).port, token: this.token };
+  }
+
+  close(): void {
+    this.server.close();
+  }
+}
+
+function tokenMatches(given: unknown, expected: string): boolean {
+  const a = Buffer.from(String(given ?? ""));
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The attach configuration of a child's session, as startDebugging hands it to the client. */
+export function childConfiguration(
+  child: ChildAnnouncement,
+  parent: { justMyCode: boolean; name?: string },
+): DebugProtocol.StartDebuggingRequestArguments {
+  const program = child.argv.find((arg, i) => i > 0 && !arg.startsWith("-")) ?? child.argv[0] ?? "python";
+  return {
+    request: "attach",
+    configuration: {
+      type: "pdap",
+      request: "attach",
+      name: `${program} (pid ${child.pid})`,
+      connect: { host: child.host, port: child.port },
+      token: child.childToken,
+      justMyCode: parent.justMyCode,
+      subProcessId: child.pid,
+      parentProcessId: child.ppid,
+    },
+  };
+}
