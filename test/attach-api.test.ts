@@ -37,6 +37,7 @@ forEachPython("attach: pdap.listen() in code, wait_for_client, breakpoint()", (t
     const stopped = client.nextStop();
     await client.start("attach", { connect: { host: "127.0.0.1", port } });
     const event = await stopped;
+    assert.equal(event.body.reason, "breakpoint");
     await program.waitFor("stdout", /connected after wait: True/);
     const { stackFrames } = await client.stackTrace(event.body.threadId ?? 0);
     assert.equal(stackFrames[0].source?.path, api.path);

@@ -67,6 +67,19 @@ forEachPython("subprocesses", (target) => {
     await family.parentSession.close();
   });
 
+  it("a child made by os.fork is debugged: its breakpoint hits in its own session", async () => {
+    const family = await launchFamily(target, "os_fork", { [childWork.path]: [childWork.line("CHILD1")] });
+    const { client: forked, event } = await withDeadline(family.anyChildStop, 60_000, "no child stopped");
+    const { stackFrames } = await forked.stackTrace(event.body.threadId ?? 0);
+    assert.equal(stackFrames[0].name, "child_main");
+    await forked.request("continue", { threadId: event.body.threadId });
+    assert.equal(await family.parentSession.exitCode(), 0);
+    assert.match(family.parentSession.client.output("stdout"), /child forked 42\n/);
+    assert.match(family.parentSession.client.output("stdout"), /fork exit 0\n/);
+    await Promise.all(family.children.map((c) => c.disconnect()));
+    await family.parentSession.close();
+  });
+
   for (const method of ["spawn", "fork"]) {
     it(`a multiprocessing pool (${method}) worker hits its breakpoint`, async () => {
       const family = await launchFamily(target, method, { [parent.path]: [parent.line("POOL1")] });

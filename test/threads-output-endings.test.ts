@@ -89,6 +89,16 @@ forEachPython("threads, pause, output and endings", (target) => {
     await s.close();
   });
 
+  it("terminate asks a running program to end and the client hears exited and terminated", async () => {
+    const { scenario: s } = await Scenario.launch(target, { program: blocked.path });
+    await s.client.waitFor("output", (e) => /sleeping/.test(e.body.output));
+    await s.client.request("terminate");
+    const exited = await s.client.waitFor<DebugProtocol.ExitedEvent>("exited");
+    await s.client.waitFor("terminated");
+    assert.equal(exited.body.exitCode, 143, "ended by SIGTERM");
+    await s.close();
+  });
+
   for (const [how, code] of [
     ["os_exit", 3],
     ["sigterm", 143],

@@ -79,6 +79,7 @@ def parse_address(text: str, default_host: str = "127.0.0.1") -> Tuple[str, int]
 class Agent:
     def __init__(self, backend: str = "") -> None:
         self.debugger = Debugger(self._send_event, backend)
+        self.debugger.has_client = lambda: self.link is not None
         self.link: Optional[Link] = None
         self.token: Optional[str] = None
         self.client_connected = threading.Event()

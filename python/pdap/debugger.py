@@ -66,6 +66,7 @@ class ThreadStop:
 class Debugger:
     def __init__(self, send: Send, backend: str = "") -> None:
         self.send = send
+        self.has_client: Callable[[], bool] = lambda: True  # the agent tells whether a client is linked
         self.filter = CodeFilter()
         self.breakpoints = BreakpointTable()
         self.breakpoints.on_changed = lambda bp: self.send("breakpoint", {"reason": "changed", "breakpoint": bp.to_dap()})
@@ -321,7 +322,13 @@ class Debugger:
               text: Optional[str], exception: Optional[BaseException], break_mode: str,
               trace: Optional[List[Tuple[FrameType, int]]], quiet: bool) -> None:
         with self.cond:
-            while self.suspended:  # another thread's stop is shown: this one is reported after resume
+            while True:
+                if not self.has_client():
+                    self.stops.pop(ident, None)
+                    return  # nobody to tell, nobody to resume: a stop now would hang the program
+                if not self.suspended:
+                    break
+                # another thread's stop is shown: this one is reported after the next resume
                 self.stops[ident] = ThreadStop(frame, "pending")
                 self._wait_for_resume()
             self.suspended = True
@@ -521,6 +528,6 @@ class Debugger:
     def break_in_caller(self, frame: FrameType) -> None:
         """pdap.breakpoint(): stop on the next line of the calling frame."""
         with self.cond:
-            self.steps[threading.get_ident()] = Step("over", frame)
+            self.steps[threading.get_ident()] = Step("over", frame, "breakpoint")
             self._update_modes()
         self.backend.watch_frame(frame)
