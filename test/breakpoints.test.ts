@@ -50,28 +50,20 @@ forEachPython("breakpoints", (target) => {
   });
 
   it("invalid conditions are reported unverified; a condition that raises stops and says why", async () => {
-    const client = (await import("../src/client/client.js")).DapClient.spawnAdapter();
-    const s = new Scenario(client, target);
-    await client.initialize();
-    const initialized = client.waitFor("initialized");
-    const launched = client.request("launch", {
-      program: bps.path,
-      python: target.python,
-      backend: target.backend,
+    let result: DebugProtocol.Breakpoint[] = [];
+    const s = await launch(target, [], async (sc) => {
+      result = await sc.client.setBreakpoints(bps.path, [
+        { line: bps.line("HELLO1"), condition: "name ==" },
+        { line: bps.line("SQUARE1"), hitCondition: "sometimes" },
+        { line: bps.line("LOOP1"), condition: "undefined_thing > 1" },
+      ]);
     });
-    await initialized;
-    const result = await client.setBreakpoints(bps.path, [
-      { line: bps.line("HELLO1"), condition: "name ==" },
-      { line: bps.line("SQUARE1"), hitCondition: "sometimes" },
-      { line: bps.line("LOOP1"), condition: "undefined_thing > 1" },
-    ]);
+    const client = s.client;
     assert.equal(result[0].verified, false);
     assert.match(result[0].message ?? "", /invalid condition 'name ==': SyntaxError/);
     assert.equal(result[1].verified, false);
     assert.match(result[1].message ?? "", /invalid hit condition 'sometimes'/);
     assert.equal(result[2].verified, true);
-    await client.request("configurationDone");
-    await launched;
     const event = await client.nextStop();
     assert.match(event.body.text ?? "", /NameError: name 'undefined_thing' is not defined/);
     await s.close();
