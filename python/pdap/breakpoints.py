@@ -45,9 +45,26 @@ def compile_condition(bp: Any) -> None:
             bp.message = str(exc)
 
 
-def check_hit(bp: Any, frame: FrameType) -> "Optional[str]":
+def plain_condition(bps: List[Any], frame: FrameType) -> Optional[bool]:
+    """The tracers' fast path for the commonest hot case, one plain conditional breakpoint on the
+    line: the condition's truth, evaluated once here. None when that does not apply (no condition,
+    hit counts, logpoints, several breakpoints) or when it raised: the slow path then evaluates it
+    and reports the error."""
+    if len(bps) != 1:
+        return None
+    bp = bps[0]
+    code = bp.condition_code
+    if code is None or bp.hit_test is not None or bp.log_message is not None:
+        return None
+    try:
+        return bool(eval(code, frame.f_globals, frame.f_locals))
+    except Exception:
+        return None
+
+
+def check_hit(bp: Any, frame: FrameType, condition_held: bool = False) -> "Optional[str]":
     """Counts a hit; returns None to go on, "stop" to stop, or an error text to stop and show."""
-    if bp.condition_code is not None:
+    if bp.condition_code is not None and not condition_held:
         try:
             if not eval(bp.condition_code, frame.f_globals, frame.f_locals):
                 return None

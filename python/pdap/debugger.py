@@ -171,12 +171,12 @@ class Debugger:
         raise LookupError("unknown threadId %r" % (tid,))
 
     # ----- events from the backends ----------------------------------------------------------
-    def on_line(self, frame: FrameType, bps: Optional[List[Breakpoint]]) -> None:
+    def on_line(self, frame: FrameType, bps: Optional[List[Breakpoint]], condition_held: bool = False) -> None:
         """A line is about to run in a frame the backend was asked to watch (the slow path)."""
         ident = threading.get_ident()
         if ident in self.agent_threads or ident in self.inside:
             return  # pdap's own threads, and a thread already inside a stop (running pdap's code)
-        if bps and self._breakpoints_stop(frame, bps, "breakpoint"):
+        if bps and self._breakpoints_stop(frame, bps, "breakpoint", condition_held):
             return
         step = self.steps.get(ident)
         if step is not None and self._step_done(step, frame):
@@ -185,10 +185,10 @@ class Debugger:
         if self.trace_all and frame.f_code is not None and not self.filter.is_agent(frame.f_code):
             self._hold(ident, frame)
 
-    def _breakpoints_stop(self, frame: FrameType, bps: List[Any], reason: str) -> bool:
+    def _breakpoints_stop(self, frame: FrameType, bps: List[Any], reason: str, condition_held: bool = False) -> bool:
         """Counts hits, prints logpoints, and stops for the first breakpoint whose conditions hold."""
         for bp in bps:
-            verdict = check_hit(bp, frame)
+            verdict = check_hit(bp, frame, condition_held)
             if verdict is None:
                 continue
             if bp.log_message is not None:

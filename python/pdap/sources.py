@@ -108,16 +108,19 @@ class CodeFilter:
     def __init__(self) -> None:
         self.library_roots = _library_roots()
         self.user_files: Set[str] = set()  # pseudo-files that are user code, like <string> from -c
-        self._is_user: Dict[CodeType, bool] = {}
+        # id(code) -> (code, verdict): hashing a code object hashes its bytecode, every time
+        self._is_user: Dict[int, Tuple[CodeType, bool]] = {}
 
     def is_agent(self, code: CodeType) -> bool:
         return canonical(code.co_filename).startswith(PDAP_DIR + os.sep)
 
     def is_user(self, code: CodeType) -> bool:
-        known = self._is_user.get(code)
-        if known is None:
-            known = self._is_user[code] = self._classify(code.co_filename)
-        return known
+        known = self._is_user.get(id(code))
+        if known is not None and known[0] is code:
+            return known[1]
+        verdict = self._classify(code.co_filename)
+        self._is_user[id(code)] = (code, verdict)  # holding the code keeps its id unique
+        return verdict
 
     def is_user_file(self, filename: str) -> bool:
         return self._classify(filename)

@@ -10,6 +10,7 @@ import sys
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any, Set
 
+from ..breakpoints import plain_condition
 from .base import Backend
 
 if TYPE_CHECKING:
@@ -79,14 +80,24 @@ class MonitoringBackend(Backend):
         dbg = self.dbg
         table = self.for_filename(code.co_filename)
         hit = table.get(line) if table is not None else None
-        if hit is None and not dbg.trace_all and not dbg.step_in and id(code) not in self.watched_ids:
-            return DISABLE  # no breakpoint here and no step watches this code: until restart_events
+        if hit is None:
+            if not dbg.trace_all and not dbg.step_in and id(code) not in self.watched_ids:
+                return DISABLE  # no breakpoint here and no step watches this code: until restart_events
+        elif not dbg.steps and not dbg.trace_all:
+            held = plain_condition(hit, sys._getframe(1))
+            if held is False:
+                return None
+            if held:
+                return self._on_line(hit, True)
         if dbg.filter.is_agent(code):
             return DISABLE
+        return self._on_line(hit, False)
+
+    def _on_line(self, hit: Any, condition_held: bool) -> Any:
         try:
-            dbg.on_line(sys._getframe(1), hit)
+            self.dbg.on_line(sys._getframe(2), hit, condition_held)
         except Exception as exc:  # a debugger fault must never reach the program
-            dbg.fault("line event", exc)
+            self.dbg.fault("line event", exc)
         return None
 
     def _return(self, code: CodeType, offset: int, value: Any) -> Any:

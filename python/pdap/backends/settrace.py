@@ -11,6 +11,7 @@ import threading
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
+from ..breakpoints import plain_condition
 from ..sources import code_lines
 from .base import Backend
 
@@ -88,9 +89,14 @@ class SettraceBackend(Backend):
         if event == "line":
             table = self.for_filename(frame.f_code.co_filename)
             hit = table.get(frame.f_lineno) if table is not None else None
+            held = None
+            if hit is not None and not dbg.steps and not dbg.trace_all:
+                held = plain_condition(hit, frame)
+                if held is False:
+                    return self._local
             if hit is not None or dbg.steps or dbg.trace_all:
                 try:
-                    dbg.on_line(frame, hit)
+                    dbg.on_line(frame, hit, held is True)
                 except Exception as exc:  # a debugger fault must never reach the program
                     dbg.fault("line event", exc)
             elif table is None and not dbg.wide:
