@@ -450,25 +450,12 @@ class DataFrame(Provider):
                 for i, label in zip(range(start, stop), labels)]
 
 
-class Series(Provider):
-    safe = False
-    library = True
-
-    def counts(self, value: Any) -> Tuple[int, int]:
-        return len(value), 2
-
-    def length(self, value: Any) -> int:
-        return len(value)
+class Series(DataFrame):
+    """pandas: like a DataFrame's rows, by position; named members are its name and dtype."""
 
     def named(self, ref: Ref) -> List[Entry]:
         v, e = ref.value, ref.expr
         return [("name", v.name, attr_expr(e, "name"), None), ("dtype", v.dtype, attr_expr(e, "dtype"), None)]
-
-    def indexed(self, ref: Ref, start: int, stop: int) -> List[Entry]:
-        v, e = ref.value, ref.expr
-        labels = list(v.index[start:stop])
-        return [(str(label), v.iloc[i], None if e is None else "%s.iloc[%d]" % (e, i), None)
-                for i, label in zip(range(start, stop), labels)]
 
 
 _SCALAR = Scalar()
