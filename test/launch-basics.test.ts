@@ -206,6 +206,22 @@ forEachPython("launch targets and endings", (target) => {
     await scenario.close();
   });
 
+  it("showReturnValue: false leaves out the Return Value scope after a step out", async () => {
+    const { scenario } = await Scenario.launch(
+      target,
+      { program: basics.path, showReturnValue: false },
+      { [basics.path]: [basics.line("GREET1")] },
+    );
+    let stop = await scenario.stop();
+    stop = await scenario.resume("stepOut", stop.threadId);
+    const scopes = await scenario.client.scopes(stop.frames[0].id);
+    assert.deepEqual(
+      scopes.map((scope) => scope.name),
+      ["Locals", "Globals"],
+    );
+    await scenario.close();
+  });
+
   it("disconnect from a launch terminates the program", async () => {
     const { scenario } = await Scenario.launch(
       target,

@@ -92,7 +92,11 @@ function attributesRead(parse: (args: Configuration) => unknown, probes: Configu
 it("the manifest registers debug type pdap for Python, started with node ./adapter.js", () => {
   assert.equal(manifest.name, "pdap-debug");
   assert.equal(manifest.publisher, "pdap");
-  assert.equal(manifest.engines.vscode, "^1.80.0");
+  assert.equal(
+    manifest.engines.vscode,
+    "^1.90.0",
+    "VS Code bundles the Node.js 20 the adapter needs from 1.90",
+  );
   assert.deepEqual(manifest.categories, ["Debuggers"]);
   assert.equal(manifest.main, undefined, "a declarative adapter: no extension code to run");
   assert.deepEqual(manifest.contributes.breakpoints, [{ language: "python" }]);

@@ -429,6 +429,7 @@ class Agent:
     def _configure(self, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         self.options.update(args)
         self.debugger.just_my_code = bool(args.get("justMyCode", True))
+        self.debugger.show_return_value = args.get("showReturnValue", True) is not False
         children = args.get("subProcess")
         if isinstance(children, dict) and isinstance(children.get("port"), int):
             from . import children as child_processes

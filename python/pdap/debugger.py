@@ -75,6 +75,7 @@ class Debugger:
         # (exception, break mode) of the last exception stop: each filter stops once per exception
         self._last_reported: Tuple[Optional[BaseException], str] = (None, "")
         self.just_my_code = True
+        self.show_return_value = True  # keep what a stepped-over function returned (Return Value scope)
         self.cond = threading.Condition(threading.RLock())
         self.suspended = False  # a stop is on the client's screen
         self.run_generation = 0
@@ -280,7 +281,7 @@ class Debugger:
         step = self.steps.get(ident)
         if step is None or step.watch_frame is not frame:
             return
-        if kind == "return":
+        if kind == "return" and self.show_return_value:
             self.return_values[ident] = (frame.f_code.co_name, value)  # the Return Value scope
         if kind == "yield" and step.kind == "over" and frame.f_code.co_flags & ASYNC_FLAGS:
             return  # stepping over an await: wait for this coroutine to resume

@@ -172,7 +172,11 @@ export class DebugSession {
 
   /** The agent's options for a launch; with subProcess, where its children announce themselves. */
   private async launchOptions(config: LaunchConfig): Promise<object> {
-    const options = { justMyCode: config.justMyCode, stopOnEntry: config.stopOnEntry };
+    const options = {
+      justMyCode: config.justMyCode,
+      stopOnEntry: config.stopOnEntry,
+      showReturnValue: config.showReturnValue,
+    };
     if (!config.subProcess) return options;
     this.children = await ChildAnnouncements.listen((child) => this.startChildSession(child, config));
     return { ...options, subProcess: this.children.address };
@@ -206,6 +210,7 @@ export class DebugSession {
     await this.adoptAgent(agent, {
       justMyCode: config.justMyCode,
       stopOnEntry: config.stopOnEntry,
+      showReturnValue: config.showReturnValue,
       // launch gets output from the process's pipes; an attached program's output is teed by the agent
       teeOutput: config.redirectOutput,
       remoteRoots: this.mapper.remoteRoots,
