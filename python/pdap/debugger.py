@@ -25,6 +25,26 @@ CO_ASYNC_GENERATOR = 0x0200
 ASYNC_FLAGS = CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
 
 Send = Callable[[str, Dict[str, Any]], None]
+Handler = Callable[..., Any]
+
+
+def tracer_event(where: str) -> Callable[[Handler], Handler]:
+    """For the entry points the backends call from the program's threads: a fault inside pdap is
+    reported to the client and never raised into the program (BaseException, such as a
+    KeyboardInterrupt while stopped, still reaches the program)."""
+
+    def wrap(handler: Handler) -> Handler:
+        def guarded(self: "Debugger", *args: Any) -> Any:
+            try:
+                return handler(self, *args)
+            except Exception as exc:
+                self.fault(where, exc)
+                return None
+
+        guarded.__doc__ = handler.__doc__
+        return guarded
+
+    return wrap
 
 
 class Step:
@@ -172,6 +192,7 @@ class Debugger:
         raise LookupError("unknown threadId %r" % (tid,))
 
     # ----- events from the backends ----------------------------------------------------------
+    @tracer_event("line event")
     def on_line(self, frame: FrameType, bps: Optional[List[Breakpoint]], condition_held: bool = False) -> None:
         """A line is about to run in a frame the backend was asked to watch (the slow path)."""
         ident = threading.get_ident()
@@ -204,6 +225,15 @@ class Debugger:
             return True
         return False
 
+    @tracer_event("function start")
+    def function_start(self, frame: FrameType) -> bool:
+        """A new frame while function breakpoints exist: True when one names its function (the
+        backends then keep reporting this function's starts)."""
+        hits = self.function_breakpoints.for_frame(frame)
+        if hits:
+            self.on_function_start(frame, hits)
+        return bool(hits)
+
     def on_function_start(self, frame: FrameType, bps: List[FunctionBreakpoint]) -> None:
         """A function named by a function breakpoint starts: stop on its first line if its conditions hold."""
         ident = threading.get_ident()
@@ -219,6 +249,7 @@ class Debugger:
             self.backend.watch_frame(frame)
             return
 
+    @tracer_event("raise event")
     def on_exception_raised(self, frame: FrameType, exc: BaseException) -> None:
         """An exception was raised in this frame (the `raised` filter)."""
         if exc is self._last_reported[0] or threading.get_ident() in self.agent_threads:
@@ -229,6 +260,7 @@ class Debugger:
         if self.exceptions.wants("raised", exc, frame):
             self._stop_on_exception(frame, exc, "always")
 
+    @tracer_event("unwind event")
     def on_exception_unwind(self, frame: FrameType, exc: BaseException) -> None:
         """An exception leaves this frame (the `userUnhandled` filter: leaving user code for library code)."""
         if self._last_reported == (exc, "userUnhandled") or threading.get_ident() in self.agent_threads:
@@ -275,6 +307,7 @@ class Debugger:
             raise LookupError("thread %r is not stopped on an exception" % (tid,))
         return exception_info(stop.exception, stop.break_mode, stop.frame)
 
+    @tracer_event("frame exit")
     def on_leave(self, frame: FrameType, kind: str, value: Any = None) -> None:
         """A watched frame returns, yields or unwinds: a step over/out continues in its caller."""
         ident = threading.get_ident()

@@ -63,12 +63,7 @@ class MonitoringBackend(Backend):
             return DISABLE  # pdap's own functions never need events, even while all-stop traces widely
         if dbg.function_breakpoints.active:
             frame = sys._getframe(1)
-            hits = dbg.function_breakpoints.for_frame(frame)
-            if hits:
-                try:
-                    dbg.on_function_start(frame, hits)
-                except Exception as exc:
-                    dbg.fault("function start", exc)
+            if dbg.function_start(frame):
                 return None  # keep reporting this function's starts
         if not (dbg.trace_all or dbg.step_in) and self.for_filename(code.co_filename) is not None:
             mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
@@ -94,10 +89,7 @@ class MonitoringBackend(Backend):
         return self._on_line(hit, False)
 
     def _on_line(self, hit: Any, condition_held: bool) -> Any:
-        try:
-            self.dbg.on_line(sys._getframe(2), hit, condition_held)
-        except Exception as exc:  # a debugger fault must never reach the program
-            self.dbg.fault("line event", exc)
+        self.dbg.on_line(sys._getframe(2), hit, condition_held)
         return None
 
     def _return(self, code: CodeType, offset: int, value: Any) -> Any:
@@ -113,10 +105,7 @@ class MonitoringBackend(Backend):
     def _unwind(self, code: CodeType, offset: int, exc: BaseException) -> Any:
         dbg = self.dbg
         if dbg.exceptions.user_unhandled:
-            try:
-                dbg.on_exception_unwind(sys._getframe(1), exc)
-            except Exception as err:
-                dbg.fault("unwind event", err)
+            dbg.on_exception_unwind(sys._getframe(1), exc)
         if dbg.steps:
             self._leave("unwind")
         return None
@@ -124,17 +113,11 @@ class MonitoringBackend(Backend):
     def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
         dbg = self.dbg
         if dbg.exceptions.raised:
-            try:
-                dbg.on_exception_raised(sys._getframe(1), exc)
-            except Exception as err:
-                dbg.fault("raise event", err)
+            dbg.on_exception_raised(sys._getframe(1), exc)
         return None
 
     def _leave(self, kind: str, value: Any = None) -> None:
-        try:
-            self.dbg.on_leave(sys._getframe(2), kind, value)
-        except Exception as exc:
-            self.dbg.fault("%s event" % kind, exc)
+        self.dbg.on_leave(sys._getframe(2), kind, value)
 
     # ----- instrumentation changes (rare) --------------------------------------------------------
     def _set_global_events(self) -> None:

@@ -71,12 +71,7 @@ class SettraceBackend(Backend):
         if dbg.filter.is_agent(code):
             return None
         if dbg.function_breakpoints.active:
-            hits = dbg.function_breakpoints.for_frame(frame)
-            if hits:
-                try:
-                    dbg.on_function_start(frame, hits)
-                except Exception as exc:
-                    dbg.fault("call event", exc)
+            if dbg.function_start(frame):
                 return self._local
         if dbg.trace_all or dbg.step_in or self.for_filename(code.co_filename) is not None:
             return self._local
@@ -95,10 +90,7 @@ class SettraceBackend(Backend):
                 if held is False:
                     return self._local
             if hit is not None or dbg.steps or dbg.trace_all:
-                try:
-                    dbg.on_line(frame, hit, held is True)
-                except Exception as exc:  # a debugger fault must never reach the program
-                    dbg.fault("line event", exc)
+                dbg.on_line(frame, hit, held is True)
             elif table is None and not dbg.wide:
                 frame.f_trace = None  # nothing to watch here any more: run untraced
                 return None
@@ -109,10 +101,7 @@ class SettraceBackend(Backend):
         elif event == "return" and self._unwinding:
             pending = self._unwinding.pop(threading.get_ident(), None)
             if pending is not None and pending[0] is frame and dbg.exceptions.user_unhandled:
-                try:
-                    dbg.on_exception_unwind(frame, pending[1])
-                except Exception as exc:
-                    dbg.fault("unwind event", exc)
+                dbg.on_exception_unwind(frame, pending[1])
             if dbg.steps:
                 self._leave(frame, arg, pending is not None and pending[0] is frame)
         elif event == "return" and dbg.steps:
@@ -126,10 +115,7 @@ class SettraceBackend(Backend):
             kind = "unwind"
         else:
             kind = "yield" if lasti >= 0 and code.co_code[lasti] in _YIELD_OPS else "return"
-        try:
-            self.dbg.on_leave(frame, kind, value)
-        except Exception as exc:
-            self.dbg.fault("return event", exc)
+        self.dbg.on_leave(frame, kind, value)
 
     def _on_exception(self, frame: FrameType, exc: BaseException) -> None:
         dbg = self.dbg
@@ -137,10 +123,7 @@ class SettraceBackend(Backend):
             return
         self._unwinding[threading.get_ident()] = (frame, exc)
         if dbg.exceptions.raised:
-            try:
-                dbg.on_exception_raised(frame, exc)
-            except Exception as err:
-                dbg.fault("exception event", err)
+            dbg.on_exception_raised(frame, exc)
 
     # ----- instrumentation changes (rare) --------------------------------------------------------
     def _all_frames(self):
