@@ -15,6 +15,7 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   supportsClipboardContext: true,
   supportsDelayedStackTraceLoading: true,
   supportsTerminateRequest: true,
+  supportsRestartRequest: true,
   supportTerminateDebuggee: true,
   supportsFunctionBreakpoints: true,
   supportsExceptionInfoRequest: true,

@@ -15,6 +15,7 @@ import {
   isLoopbackHost,
   sharedListener,
 } from "./agentLink.js";
+import { BreakpointMemory } from "./breakpointMemory.js";
 import { CAPABILITIES } from "./capabilities.js";
 import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "./children.js";
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
@@ -89,6 +90,11 @@ export class DebugSession {
   private clientCapabilities: DebugProtocol.InitializeRequestArguments = { adapterID: "pdap" };
   /** pid of a program started in the client's terminal (runInTerminal): we own no handle to it */
   private terminalPid: number | undefined;
+  /** what restart needs: the configuration the program was started with, and the breakpoints */
+  private config: { launch: LaunchConfig } | { attach: AttachConfig } | undefined;
+  private readonly breakpoints = new BreakpointMemory();
+  /** set while restart starts the new program: it gets the breakpoints from here, not the client */
+  private replaying = false;
 
   constructor(private readonly client: DapConnection) {
     client.onRequest("initialize", (request) => {
@@ -99,6 +105,7 @@ export class DebugSession {
     client.onRequest("attach", (request) => this.attach(parseArgs(request, parseAttach)));
     client.onRequest("disconnect", (request) => this.disconnect((request.arguments ?? {}) as Args));
     client.onRequest("terminate", () => this.terminate());
+    client.onRequest("restart", (request) => this.restart(request));
     client.onRequest("setBreakpoints", (request) => this.setBreakpoints(request));
     client.onRequest("source", (request) => this.source(request));
     client.onAnyRequest((request) => this.forward(request));
@@ -108,6 +115,7 @@ export class DebugSession {
   // ----- launch and attach ------------------------------------------------------------------
   private async launch(config: LaunchConfig): Promise<undefined> {
     this.beginSession("launch");
+    this.config = { launch: config };
     const token = randomBytes(24).toString("base64url");
     const listener = await AgentListener.listen("127.0.0.1", 0, token);
     try {
@@ -194,6 +202,7 @@ export class DebugSession {
 
   private async attach(config: AttachConfig): Promise<undefined> {
     this.beginSession("attach");
+    this.config = { attach: config };
     this.mapper = new PathMapper(config.pathMappings);
     const agent = config.connect
       ? await connectToAgent(
@@ -271,8 +280,13 @@ export class DebugSession {
 
   private async adoptAgent(agent: AgentLink, options: object): Promise<void> {
     this.agent = agent;
-    agent.connection.on("event", (event) => this.relayEvent(event));
-    agent.connection.on("close", () => this.agentGone());
+    // after a restart, the old program's last events (its exit, its threads ending) are not news
+    agent.connection.on("event", (event) => {
+      if (this.agent === agent) this.relayEvent(event);
+    });
+    agent.connection.on("close", () => {
+      if (this.agent === agent) this.agentGone();
+    });
     const configured = await agent.request("configure", options);
     this.learnRemoteRoots(configured.body);
     this.client.sendEvent("process", {
@@ -281,7 +295,8 @@ export class DebugSession {
       isLocalProcess: this.mode === "launch",
       startMethod: this.mode,
     });
-    this.client.sendEvent("initialized");
+    if (this.replaying) await this.replayBreakpoints(agent);
+    else this.client.sendEvent("initialized");
   }
 
   private pipeOutput(child: ChildProcess, stderrTail: string[]): void {
@@ -301,6 +316,7 @@ export class DebugSession {
     }
     this.childClosed = new Promise((resolve) => {
       child.once("close", (code, signal) => {
+        if (this.child !== child) return resolve(); // a program ended by restart
         this.sendExited(code ?? signalExitCode(signal));
         this.sendTerminated();
         resolve();
@@ -323,6 +339,7 @@ export class DebugSession {
     if (!response.success) throw new DapError(response.message ?? `${request.command} failed`);
     if (request.command === "stackTrace")
       this.localizeFrames(response.body as DebugProtocol.StackTraceResponse["body"]);
+    this.breakpoints.remember(request.command, request.arguments);
     if (request.command === "loadedSources") {
       const body = response.body as DebugProtocol.LoadedSourcesResponse["body"] | undefined;
       if (body?.sources) body.sources = body.sources.map((source) => this.localizeSource(source));
@@ -332,12 +349,22 @@ export class DebugSession {
 
   private async setBreakpoints(request: DebugProtocol.Request): Promise<object | undefined> {
     const args = (request.arguments ?? {}) as DebugProtocol.SetBreakpointsArguments;
+    const body = await this.sendBreakpoints(this.requireAgent("setBreakpoints"), args);
+    this.breakpoints.remember("setBreakpoints", args);
+    return body;
+  }
+
+  /** setBreakpoints with the client's path mapped to the debuggee's, and the answer mapped back. */
+  private async sendBreakpoints(
+    agent: AgentLink,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): Promise<DebugProtocol.SetBreakpointsResponse["body"]> {
     const localPath = args.source?.path;
     const remoteArgs =
       typeof localPath === "string"
         ? { ...args, source: { ...args.source, path: this.mapper.toRemote(localPath) } }
         : args;
-    const response = await this.requireAgent("setBreakpoints").request("setBreakpoints", remoteArgs);
+    const response = await agent.request("setBreakpoints", remoteArgs);
     const body = response.body as DebugProtocol.SetBreakpointsResponse["body"];
     for (const bp of body.breakpoints ?? []) {
       if (bp.source && typeof localPath === "string") bp.source = { ...args.source, path: localPath };
@@ -419,6 +446,82 @@ export class DebugSession {
       if (bp.source) bp.source = this.localizeSource(bp.source);
     }
     this.client.sendEvent(event.event, body);
+  }
+
+  // ----- restart ----------------------------------------------------------------------------
+  /**
+   * DAP restart: end the program (launch) or leave it (attach), start it again with the new
+   * configuration if the client sent one, and give it the client's breakpoints. The client sees no
+   * exited/terminated for the old program, only a new `process` event and the new program's stops.
+   */
+  private async restart(request: DebugProtocol.Request): Promise<undefined> {
+    const previous = this.config;
+    if (!previous || !this.agent) throw new DapError("restart needs a launched or attached program");
+    const given = (request.arguments as { arguments?: unknown } | undefined)?.arguments;
+    const asRequest = { ...request, arguments: given };
+    const launch =
+      "launch" in previous ? (given ? parseArgs(asRequest, parseLaunch) : previous.launch) : undefined;
+    const attach =
+      "attach" in previous ? (given ? parseArgs(asRequest, parseAttach) : previous.attach) : undefined;
+    if (attach && !attach.connect) {
+      throw new DapError("cannot restart an attach that listens: the agent does not dial in again");
+    }
+    await this.leaveProgram(launch !== undefined);
+    this.client.sendEvent("continued", { threadId: 0, allThreadsContinued: true });
+    this.replaying = true;
+    try {
+      if (launch) await this.launch(launch);
+      else if (attach) await this.attach(attach);
+    } catch (error) {
+      this.sendTerminated(); // nothing runs any more: the client's session is over
+      throw error;
+    } finally {
+      this.replaying = false;
+    }
+    return undefined;
+  }
+
+  /** Ends (launch) or detaches from (attach) the current program, silently, ready for a new one. */
+  private async leaveProgram(kill: boolean): Promise<void> {
+    const agent = this.agent;
+    const child = this.child;
+    const terminalPid = this.terminalPid;
+    this.agent = undefined;
+    this.child = undefined;
+    this.terminalPid = undefined;
+    this.children?.close();
+    this.children = undefined;
+    if (kill && terminalPid) signalPid(terminalPid, "SIGKILL");
+    if (kill && child && child.exitCode === null && child.signalCode === null) {
+      const closed = new Promise((resolve) => child.once("close", resolve));
+      child.kill("SIGKILL");
+      await closed;
+    }
+    if (agent && !agent.connection.isClosed) {
+      await withTimeout(agent.request("disconnect", { terminateDebuggee: false }), 2000, "agent").catch(
+        () => {},
+      );
+      agent.close();
+    }
+    this.mode = undefined;
+    this.exitedSent = false;
+    this.terminatedSent = false;
+  }
+
+  /** The new program gets the breakpoints the client set, then runs (it sent configurationDone). */
+  private async replayBreakpoints(agent: AgentLink): Promise<void> {
+    for (const { command, arguments: args } of this.breakpoints.requests()) {
+      const body =
+        command === "setBreakpoints"
+          ? await this.sendBreakpoints(agent, args as DebugProtocol.SetBreakpointsArguments)
+          : ((await agent.request(command, args)).body as DebugProtocol.SetBreakpointsResponse["body"]);
+      // ids and verified states are the new program's: tell the client
+      for (const breakpoint of body?.breakpoints ?? []) {
+        if (breakpoint.id !== undefined)
+          this.client.sendEvent("breakpoint", { reason: "changed", breakpoint });
+      }
+    }
+    await agent.request("configurationDone", {});
   }
 
   // ----- ending -----------------------------------------------------------------------------
