@@ -2,13 +2,11 @@
 // a terminal, Ctrl-C pausing a running program, exception stops, and `pdap attach`.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { AGENT_PYTHONPATH } from "../src/adapter/launcher.js";
 import { PDAP_BIN } from "../src/client/client.js";
-import { mainTarget, pdapInTerminal, runInTerminal, stopsIn } from "./support/cli.js";
+import { onMainTerminal, pdapInTerminal, runInTerminal, stopsIn, terminalFor } from "./support/cli.js";
 import { FIXTURES, fixture } from "./support/fixtures.js";
-import type { PythonTarget } from "./support/pythons.js";
-import { haveTmux, type Terminal } from "./support/terminal.js";
 
 const app = fixture("cli_app.py");
 const raising = fixture("cli_raise.py");
@@ -17,22 +15,7 @@ const moduleFile = fixture("cli_module.py");
 const WAIT_MS = 20_000;
 const ESC = String.fromCharCode(27);
 
-const target = mainTarget();
-const skip = !target ? "no Python 3.9+ found" : haveTmux() ? false : "tmux is not installed";
-
-function suite(title: string, body: (target: PythonTarget) => void): void {
-  if (skip || !target) it(title, { skip: skip || true }, () => {});
-  else describe(`${title} [${target.label}]`, () => body(target));
-}
-
-function terminalFor(start: () => Terminal): () => Terminal {
-  let term: Terminal | undefined;
-  before(() => {
-    term = start();
-  });
-  after(() => term?.close());
-  return () => term as Terminal;
-}
+const suite = onMainTerminal;
 
 /** Runs a command with its stdin from a string (not a terminal); resolves with stdout and status. */
 function runPiped(args: string[], input: string): Promise<{ stdout: string; status: number | null }> {

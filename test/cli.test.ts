@@ -335,3 +335,22 @@ onMainPython("terminal debugger: until, display, args, repeat, help", (target) =
     assert.match(end, /^result 3 \[3, 6, 9\] \[\]$/m);
   });
 });
+
+onMainPython("terminal debugger: restart", (target) => {
+  const { term } = session(() =>
+    runInTerminal(target, ["--no-stop-on-entry", "-b", `cli_app.py:${app.line("ADD")}`, "cli_app.py", "one"]),
+  );
+
+  it("starts the program again with its arguments and breakpoints", async () => {
+    const first = await term().waitFor("(pdap)");
+    assert.deepEqual(stopsIn(first), [`> add() at cli_app.py:${app.line("ADD")}`]);
+    const again = await term().command("restart");
+    assert.match(again, /^restarting the program$/m);
+    assert.deepEqual(stopsIn(again), [`> add() at cli_app.py:${app.line("ADD")}`]);
+    assert.equal(await term().command("p a + b"), "3");
+    await term().command("c");
+    assert.equal(await term().exitStatus(), 0);
+    const screen = term().screen();
+    assert.equal(screen.match(/result 3 \[3, 6, 9\] \['one'\]/g)?.length, 1, screen);
+  });
+});

@@ -1,7 +1,7 @@
 // DAP restart: the program starts again (launch) or is attached again (attach) in the same session,
 // with the client's breakpoints; the client sees the new program's stops, not the old one's end.
 import assert from "node:assert/strict";
-import { it } from "node:test";
+import { afterEach, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { Debuggee, pathMappings, remoteApp, startAdapter } from "./attach-helpers.js";
 import { fixture } from "./support/fixtures.js";
@@ -18,16 +18,24 @@ function processIds(s: Scenario): number[] {
 }
 
 forEachPython("restart", (target) => {
+  // a failed assertion must not leave an adapter and its program running (the run would hang)
+  let open: Scenario | undefined;
+  afterEach(async () => {
+    await open?.close();
+    open = undefined;
+  });
+
   it("launch: restart with new arguments runs a new process that keeps every kind of breakpoint", async () => {
     const { scenario: s } = await Scenario.launch(
       target,
       { program: restart.path, args: ["first"] },
       { [restart.path]: [restart.line("BP1")] },
     );
-    await s.client.request("setFunctionBreakpoints", { breakpoints: [{ name: "main" }] });
+    open = s;
     let stop = await s.stop();
     assertAt(stop, "work", restart.line("BP1"), "breakpoint");
     assert.equal((await s.locals(stop.frames[0].id)).run, "'first'");
+    await s.client.request("setFunctionBreakpoints", { breakpoints: [{ name: "main" }] });
     const [firstPid] = processIds(s);
 
     await s.client.request("restart", {
@@ -68,6 +76,7 @@ forEachPython("restart", (target) => {
       { program: restart.path, args: ["same"] },
       { [restart.path]: [restart.line("BP1"), restart.line("END")] },
     );
+    open = s;
     let stop = await s.stop();
     assertAt(stop, "work", restart.line("BP1"));
     await s.client.setBreakpoints(restart.path, [restart.line("END")]);
@@ -95,6 +104,7 @@ forEachPython("restart", (target) => {
       const port = await program.listeningPort();
       const adapter = await startAdapter();
       const s = new Scenario(adapter.client, target);
+      open = s;
       await s.client.start(
         "attach",
         { connect: { host: "127.0.0.1", port }, pathMappings: pathMappings(copy.remote) },

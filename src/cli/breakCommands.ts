@@ -230,8 +230,9 @@ function filterFor(
   );
 }
 
+/** Exception stops for every process of the session (its children too). */
 export async function setExceptionFilters(dbg: TerminalDebugger, filters: string[]): Promise<void> {
-  await dbg.client.request("setExceptionBreakpoints", { filters });
+  await dbg.requestAll("setExceptionBreakpoints", { filters });
   dbg.exceptionFilters = filters;
 }
 

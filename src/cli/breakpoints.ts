@@ -1,5 +1,6 @@
 // The terminal debugger's breakpoints, numbered like pdb's. DAP replaces a file's whole list on
-// every setBreakpoints, so this table is the truth and each change resends the file it touches.
+// every setBreakpoints, so this table is the truth and each change resends the file it touches, to
+// every session: the program's and each child process's (one table, one numbering, for them all).
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { DapClient } from "../client/client.js";
 import { samePath } from "./paths.js";
@@ -20,8 +21,7 @@ export interface BreakpointEntry {
   hits: number;
   /** where a function breakpoint is (the adapter said so, or it stopped there): for listings */
   seenAt?: { file: string; line: number };
-  // what the adapter made of it
-  dapId?: number;
+  // what the adapters made of it (the program's session, or a child's when it says more)
   verified: boolean;
   actualLine?: number;
   message?: string;
@@ -37,8 +37,38 @@ export class BreakpointTable {
   readonly entries = new Map<number, BreakpointEntry>();
   /** `until`'s stopping places: sent with the file's breakpoints, dropped at the next stop */
   private untilLines = new Map<string, number[]>();
+  /** the session `until` runs in: only it gets the until lines */
+  private untilClient: DapClient | undefined;
+  /** each session's ids for the entries: entry number -> the id its adapter gave */
+  private readonly ids = new Map<DapClient, Map<number, number>>();
 
-  constructor(private readonly client: DapClient) {}
+  /** `client` is the program's session: its answers decide; those of child sessions only add to them. */
+  constructor(private readonly client: DapClient) {
+    this.ids.set(client, new Map());
+  }
+
+  /**
+   * A child process's session joins: it gets every breakpoint now (before its configurationDone)
+   * and every change from now on.
+   */
+  async addSession(client: DapClient): Promise<void> {
+    if (this.ids.has(client)) return;
+    this.ids.set(client, new Map());
+    const files: string[] = [];
+    for (const entry of this.all) {
+      if (entry.file !== undefined && !files.some((file) => samePath(file, entry.file as string))) {
+        files.push(entry.file);
+      }
+    }
+    for (const file of files) await this.syncFileTo(client, file);
+    if (this.all.some((entry) => entry.file === undefined)) await this.syncFunctionsTo(client);
+  }
+
+  /** A child's session ended: no more requests for it. */
+  removeSession(client: DapClient): void {
+    if (client !== this.client) this.ids.delete(client);
+    if (this.untilClient === client) this.untilClient = undefined;
+  }
 
   get all(): BreakpointEntry[] {
     return [...this.entries.values()];
@@ -80,16 +110,22 @@ export class BreakpointTable {
     await this.sync(entry);
   }
 
-  async setUntil(file: string, lines: number[]): Promise<void> {
+  /** `until` in the session of `client`: stops at these lines of `file` too, until its next stop. */
+  async setUntil(file: string, lines: number[], client: DapClient = this.client): Promise<void> {
+    if (this.untilClient !== undefined && this.untilClient !== client)
+      await this.clearUntil(this.untilClient);
+    this.untilClient = client;
     this.untilLines.set(file, lines);
-    await this.syncFile(file);
+    await this.syncFileTo(client, file);
   }
 
-  /** Drops `until`'s temporary stops (called at every stop). */
-  async clearUntil(): Promise<void> {
+  /** Drops `until`'s temporary stops (called at every stop of the session they were set in). */
+  async clearUntil(client: DapClient = this.client): Promise<void> {
+    if (this.untilClient !== client) return;
     const files = [...this.untilLines.keys()];
     this.untilLines.clear();
-    for (const file of files) await this.syncFile(file);
+    this.untilClient = undefined;
+    for (const file of files) await this.syncFileTo(client, file);
   }
 
   at(file: string, line: number): BreakpointEntry[] {
@@ -113,15 +149,20 @@ export class BreakpointTable {
   }
 
   /**
-   * The breakpoints a stop is at: by the ids the adapter named, or (adapters that name none) by
-   * the stop's place. Counts the hit and ends any ignore count.
+   * The breakpoints a stop (in the session of `client`) is at: by the ids the adapter named, or
+   * (adapters that name none) by the stop's place. Counts the hit and ends any ignore count.
    */
   hitBy(
     event: DebugProtocol.StoppedEvent["body"],
     place: { file?: string; line: number },
+    client: DapClient = this.client,
   ): BreakpointEntry[] {
-    const ids = event.hitBreakpointIds ?? [];
-    let hit = this.all.filter((entry) => entry.dapId !== undefined && ids.includes(entry.dapId));
+    const hitIds = event.hitBreakpointIds ?? [];
+    const ids = this.ids.get(client);
+    let hit = this.all.filter((entry) => {
+      const id = ids?.get(entry.number);
+      return id !== undefined && hitIds.includes(id);
+    });
     if (hit.length === 0 && event.reason.includes("breakpoint") && place.file) {
       hit = this.at(place.file, place.line).filter((entry) => entry.enabled);
     }
@@ -133,11 +174,19 @@ export class BreakpointTable {
     return hit;
   }
 
-  /** A `breakpoint` event: the adapter changed its mind about one (verified later, moved). */
-  applyEvent(body: DebugProtocol.BreakpointEvent["body"]): void {
-    const entry = this.all.find((e) => e.dapId !== undefined && e.dapId === body.breakpoint.id);
+  /** A `breakpoint` event: an adapter changed its mind about one (verified later, moved). */
+  applyEvent(body: DebugProtocol.BreakpointEvent["body"], client: DapClient = this.client): void {
+    const ids = this.ids.get(client);
+    const entry = this.all.find(
+      (e) => body.breakpoint.id !== undefined && ids?.get(e.number) === body.breakpoint.id,
+    );
     if (!entry || body.reason === "removed") return;
-    this.adopt(entry, body.breakpoint);
+    this.adopt(client, entry, body.breakpoint);
+  }
+
+  /** Every breakpoint again, to the program's new process after a restart (its ids are new). */
+  async resendAll(): Promise<void> {
+    await this.syncAll(this.all);
   }
 
   private async sync(entry: BreakpointEntry): Promise<void> {
@@ -156,27 +205,46 @@ export class BreakpointTable {
     if (functions) await this.syncFunctions();
   }
 
+  /**
+   * Sends a file's list to every session: the program's first (its answer decides, and its
+   * failure is the command's), then the children's (one that is ending may fail: it is left out).
+   */
   private async syncFile(file: string): Promise<void> {
+    await this.syncFileTo(this.client, file);
+    await Promise.all(this.children.map((client) => this.syncFileTo(client, file).catch(() => undefined)));
+  }
+
+  private async syncFunctions(): Promise<void> {
+    await this.syncFunctionsTo(this.client);
+    await Promise.all(this.children.map((client) => this.syncFunctionsTo(client).catch(() => undefined)));
+  }
+
+  private get children(): DapClient[] {
+    return [...this.ids.keys()].filter((client) => client !== this.client && !client.connection.isClosed);
+  }
+
+  private async syncFileTo(client: DapClient, file: string): Promise<void> {
     const entries = this.all.filter(
       (entry) => entry.file !== undefined && samePath(entry.file, file) && entry.enabled,
     );
-    const until = this.untilLines.get(file) ?? [];
+    const until = client === this.untilClient ? (this.untilLines.get(file) ?? []) : [];
     const specs: DebugProtocol.SourceBreakpoint[] = [
       ...entries.map((entry) => sourceBreakpoint(entry)),
       ...until.map((line) => ({ line })),
     ];
-    const result = await this.client.setBreakpoints(file, specs);
+    const result = await client.setBreakpoints(file, specs);
     entries.forEach((entry, index) => {
-      this.adopt(entry, result[index]);
+      this.adopt(client, entry, result[index]);
     });
+    const ids = this.ids.get(client);
     for (const entry of this.all) {
-      if (entry.file !== undefined && samePath(entry.file, file) && !entry.enabled) entry.dapId = undefined;
+      if (entry.file !== undefined && samePath(entry.file, file) && !entry.enabled) ids?.delete(entry.number);
     }
   }
 
-  private async syncFunctions(): Promise<void> {
+  private async syncFunctionsTo(client: DapClient): Promise<void> {
     const entries = this.all.filter((entry) => entry.file === undefined && entry.enabled);
-    const body = await this.client.request<DebugProtocol.SetFunctionBreakpointsResponse["body"]>(
+    const body = await client.request<DebugProtocol.SetFunctionBreakpointsResponse["body"]>(
       "setFunctionBreakpoints",
       {
         breakpoints: entries.map((entry) => ({
@@ -187,13 +255,28 @@ export class BreakpointTable {
       },
     );
     entries.forEach((entry, index) => {
-      this.adopt(entry, body.breakpoints[index]);
+      this.adopt(client, entry, body.breakpoints[index]);
     });
   }
 
-  private adopt(entry: BreakpointEntry, bp: DebugProtocol.Breakpoint | undefined): void {
+  /**
+   * Takes in an adapter's answer about an entry. The program's session says what the entry is;
+   * a child's only remembers its id, and verifies one that only the child could (a file the
+   * program never loads).
+   */
+  private adopt(client: DapClient, entry: BreakpointEntry, bp: DebugProtocol.Breakpoint | undefined): void {
     if (!bp) return;
-    entry.dapId = bp.id;
+    const ids = this.ids.get(client);
+    if (bp.id !== undefined) ids?.set(entry.number, bp.id);
+    else ids?.delete(entry.number);
+    if (client !== this.client) {
+      if (bp.verified && !entry.verified) {
+        entry.verified = true;
+        entry.message = undefined;
+        if (bp.line !== undefined) entry.actualLine = bp.line;
+      }
+      return;
+    }
     entry.verified = bp.verified;
     entry.message = bp.message;
     if (bp.line !== undefined) entry.actualLine = bp.line;

@@ -1,5 +1,6 @@
 // The terminal debugger's command language: pdb's commands and abbreviations with pdb's meaning,
-// a few of pdap's own (threads, thread, catch, locals), and everything else taken as Python.
+// a few of pdap's own (threads, thread, processes, process, catch, locals), and everything else
+// taken as Python.
 
 export interface CommandInfo {
   name: string;
@@ -111,11 +112,32 @@ export const COMMANDS: CommandInfo[] = [
   command("threads", [], "threads", "List the program's threads; '*' marks the one commands act on."),
   command("thread", [], "thread number", "Switch to another thread: its stack becomes the current one."),
   command(
+    "processes",
+    [],
+    "processes",
+    "List the processes being debugged: the program (1) and the child Python processes it started; " +
+      "'*' marks the one commands act on.",
+  ),
+  command(
+    "process",
+    ["inferior"],
+    "process [number]",
+    "Switch to another stopped process: its threads and stack become the current ones, and continue, " +
+      "step and the rest act on it. Without a number, list the processes.",
+  ),
+  command(
     "catch",
     [],
     "catch [raised] [uncaught] | catch off",
     "Stop when an exception is raised, or only when none catches it; 'off' stops stopping. " +
       "Without arguments, show the setting.",
+  ),
+  command(
+    "restart",
+    ["run"],
+    "restart",
+    "Start the program again from the beginning, with the same arguments and breakpoints; its child " +
+      "processes end with it. Only for a program pdap run started.",
   ),
   command(
     "quit",

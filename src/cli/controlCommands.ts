@@ -32,7 +32,7 @@ const until: CommandHandler = async (dbg, arg) => {
     return dbg.resume("next", { threadId }); // a lambda or comprehension: the next line is all there is
   }
   const lines = codeLinesBetween(file.lines, from - 1, extent.last);
-  if (lines.length > 0) await dbg.breakpoints.setUntil(path, lines);
+  if (lines.length > 0) await dbg.breakpoints.setUntil(path, lines, dbg.client);
   // an older frame resumes when the newer ones return: its later lines are enough
   return dbg.resume(dbg.frameIndex === 0 ? "stepOut" : "continue", { threadId });
 };
@@ -137,4 +137,5 @@ export const CONTROL_COMMANDS: Record<string, CommandHandler> = {
   thread,
   help,
   quit: (dbg) => dbg.quit(),
+  restart: (dbg) => dbg.restart(),
 };

@@ -1,7 +1,9 @@
-// The terminal debugger's state and loop: what stopped where, which thread and frame commands act
-// on, and running each command line. A thin view over the DAP client: every fact comes from the
-// adapter, nothing here knows how the program is traced.
+// The terminal debugger's state and loop: what stopped where, which process, thread and frame
+// commands act on, and running each command line. A thin view over DAP clients (one session for
+// the program, one for each child process it starts): every fact comes from an adapter, nothing
+// here knows how the program is traced.
 import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { adapterErrorTail } from "../client/adapterProcess.js";
 import type { DapClient } from "../client/client.js";
@@ -10,6 +12,7 @@ import { type BreakpointEntry, BreakpointTable } from "./breakpoints.js";
 import { COMMANDS, type CommandInfo, parseInput, UsageError } from "./commands.js";
 import { formatListing, type SourceFile, splitSource } from "./listing.js";
 import { displayPath } from "./paths.js";
+import { childName, childPid, DebugProcess, type ProcessStop } from "./processes.js";
 import type { Prompt } from "./repl.js";
 import { oneLineMessage, type Screen } from "./terminal.js";
 
@@ -17,10 +20,15 @@ export type Outcome = "stay" | "resume" | "quit";
 
 /** How long q waits for a launched program to end after asking it to terminate. */
 const QUIT_WAIT_MS = 3_000;
+/** How long the end of the program waits for children already gone to report their end. */
+const CHILD_END_WAIT_MS = 1_000;
 
 export type CommandHandler = (dbg: TerminalDebugger, arg: string) => Promise<Outcome | undefined>;
 
-type Next = { kind: "stop"; body: DebugProtocol.StoppedEvent["body"] } | { kind: "end"; lost: boolean };
+/** What the loop waits for: a process stopped, or one ended (the program's end ends the session). */
+type Next =
+  | { kind: "stop"; process: DebugProcess; stop: ProcessStop }
+  | { kind: "end"; process: DebugProcess; lost: boolean };
 
 export interface SessionOptions {
   mode: "launch" | "attach";
@@ -28,6 +36,11 @@ export interface SessionOptions {
   programFile?: string;
   /** ends the process the CLI started for the adapter (runInTerminal), after the disconnect */
   endProgram?: () => Promise<void>;
+  /**
+   * A session for a child process (startDebugging), given its configuration: a new adapter, or
+   * the one the configuration names. Without it children run undebugged.
+   */
+  startChildAdapter?: (configuration: Record<string, unknown>) => Promise<DapClient>;
 }
 
 class AsyncQueue<T> {
@@ -44,39 +57,51 @@ class AsyncQueue<T> {
     if (this.items.length > 0) return Promise.resolve(this.items.shift() as T);
     return new Promise((resolve) => this.waiters.push(resolve));
   }
+
+  /** The next item if one is waiting, without waiting. */
+  take(): T | undefined {
+    return this.items.shift();
+  }
 }
 
 export class TerminalDebugger {
   readonly breakpoints: BreakpointTable;
-  threadId: number | undefined;
-  frames: DebugProtocol.StackFrame[] = [];
-  frameIndex = 0;
+  /** every process of the session, ended ones too: 1 is the program, then its children in order */
+  readonly processes: DebugProcess[] = [];
+  /** the program the session launched or attached to */
+  readonly main: DebugProcess;
+  /** the process commands act on */
+  current: DebugProcess;
+  /** the process whose stop was shown last: a stop elsewhere says which process it is in */
+  private shownProcess: DebugProcess;
+  private nextProcessNumber = 1;
   /** where a bare `list` continues: the source and the next line to show */
   listCursor: { key: string; next: number } | undefined;
   /** display expressions and the value each showed last */
   readonly displays = new Map<string, string | undefined>();
   exceptionFilters: string[] = [];
-  private readonly sources = new Map<string, SourceFile | null>();
   private readonly next = new AsyncQueue<Next>();
+  private readonly stopListeners: Array<() => void> = [];
   private lastCommand: string | undefined;
-  private exitCode: number | undefined;
   private quitting = false;
-  /** set when the session ended while a stop was on the screen (an attached program killed) */
+  /** set when the program's session ended while a stop was on the screen (an attached program killed) */
   private ended = false;
+  /** no prompt is open: the debugger waits for a stop (the program owns the terminal) */
   running = true;
   private handlers: Record<string, CommandHandler> = {};
 
   constructor(
-    readonly client: DapClient,
+    client: DapClient,
     readonly screen: Screen,
     readonly prompt: Prompt,
     readonly options: SessionOptions,
   ) {
     this.breakpoints = new BreakpointTable(client);
-    client.connection.on("event", (event) => this.onEvent(event));
-    client.connection.on("close", () => {
-      if (!this.quitting) this.endSession(true);
+    this.main = this.addProcess(client, {
+      name: options.programFile ? path.basename(options.programFile) : undefined,
     });
+    this.current = this.main;
+    this.shownProcess = this.main;
   }
 
   /** The command implementations, by command name (they live with the commands they belong to). */
@@ -84,40 +109,213 @@ export class TerminalDebugger {
     this.handlers = { ...this.handlers, ...handlers };
   }
 
+  /** The session of the current process: the commands' requests go there. */
+  get client(): DapClient {
+    return this.current.client;
+  }
+
   get capabilities(): DebugProtocol.Capabilities {
     return this.client.capabilities;
   }
 
+  // the current process's thread and frames
+  get threadId(): number | undefined {
+    return this.current.threadId;
+  }
+  set threadId(id: number | undefined) {
+    this.current.threadId = id;
+  }
+  get frames(): DebugProtocol.StackFrame[] {
+    return this.current.frames;
+  }
+  set frames(frames: DebugProtocol.StackFrame[]) {
+    this.current.frames = frames;
+  }
+  get frameIndex(): number {
+    return this.current.frameIndex;
+  }
+  set frameIndex(index: number) {
+    this.current.frameIndex = index;
+  }
+
+  /** Called at every stop of any process (Ctrl-C counting starts again). */
+  onStopped(listener: () => void): void {
+    this.stopListeners.push(listener);
+  }
+
+  private addProcess(client: DapClient, given: { name?: string; pid?: number }): DebugProcess {
+    const process = new DebugProcess(this.nextProcessNumber++, client, given);
+    this.processes.push(process);
+    client.connection.on("event", (event) => this.onEvent(process, event));
+    client.connection.on("close", () => {
+      if (!this.quitting) this.processEnded(process, true);
+    });
+    const start = this.options.startChildAdapter;
+    if (start) {
+      client.connection.onRequest("startDebugging", (request) =>
+        this.startChild(start, (request.arguments ?? {}) as DebugProtocol.StartDebuggingRequestArguments),
+      );
+    }
+    return process;
+  }
+
+  // ----- child processes ----------------------------------------------------------------------
+  /**
+   * startDebugging: a child process waits for a session of its own. A new adapter attaches to it
+   * with the breakpoints and exception stops the user has set; the adapter hears back once the
+   * child is attached (or why not: the child then runs on undebugged).
+   */
+  private async startChild(
+    startAdapter: (configuration: Record<string, unknown>) => Promise<DapClient>,
+    args: DebugProtocol.StartDebuggingRequestArguments,
+  ): Promise<object> {
+    if (this.quitting || this.main.state === "ended") throw new DapError("the debugger is ending");
+    const configuration = args.configuration ?? {};
+    let client: DapClient;
+    try {
+      client = await startAdapter(configuration);
+    } catch (error) {
+      const message = `cannot debug child process ${childPid(configuration) ?? ""}: ${messageOf(error)}`;
+      this.screen.error(message);
+      throw new DapError(message);
+    }
+    const process = this.addProcess(client, { name: childName(configuration), pid: childPid(configuration) });
+    try {
+      await client.begin(args.request === "launch" ? "launch" : "attach", configuration, {
+        configure: () => this.configureChild(process),
+      });
+    } catch (error) {
+      this.forget(process);
+      await client.disconnect(false);
+      const tail = adapterErrorTail(client);
+      const message = `${messageOf(error)}${tail && !messageOf(error).includes(tail) ? ` (${tail})` : ""}`;
+      if (!this.quitting) this.screen.error(`cannot debug child process ${process.pid ?? ""}: ${message}`);
+      throw new DapError(message);
+    }
+    if (this.quitting || this.main.ended) {
+      this.forget(process);
+      await client.disconnect(false);
+      throw new DapError("the debugger is ending");
+    }
+    this.announce(process);
+    return {};
+  }
+
+  /** A child's first line: once attached, or at its first stop if that comes first (debugpy's order). */
+  private announce(process: DebugProcess): void {
+    if (process.announced || process.ended || process === this.main) return;
+    process.announced = true;
+    this.screen.info(`${process.shortTitle} started: ${process.name}`);
+  }
+
+  /** Before a child's configurationDone: the session's breakpoints and exception stops. */
+  private async configureChild(process: DebugProcess): Promise<void> {
+    await this.breakpoints.addSession(process.client);
+    if ((process.client.capabilities.exceptionBreakpointFilters ?? []).length > 0) {
+      await process.client.request("setExceptionBreakpoints", { filters: this.exceptionFilters });
+    }
+  }
+
+  /** A child whose session never started: out of the list, quietly. */
+  private forget(process: DebugProcess): void {
+    process.end();
+    this.breakpoints.removeSession(process.client);
+    const index = this.processes.indexOf(process);
+    if (index >= 0) this.processes.splice(index, 1);
+  }
+
+  /** The sessions still going, the program's first. */
+  get liveProcesses(): DebugProcess[] {
+    return this.processes.filter((process) => process.state !== "ended");
+  }
+
+  /**
+   * Sends a request to every live session (exception filters): the program's answer is the
+   * command's, a child that fails (it may be ending) is left as it is.
+   */
+  async requestAll(command: string, args: object): Promise<void> {
+    const children = this.liveProcesses.filter((process) => process !== this.main);
+    await Promise.all([
+      this.main.client.request(command, args),
+      ...children.map((process) => process.client.request(command, args).catch(() => undefined)),
+    ]);
+  }
+
   // ----- events -------------------------------------------------------------------------------
-  private onEvent(event: DebugProtocol.Event): void {
+  private onEvent(process: DebugProcess, event: DebugProtocol.Event): void {
     const body = event.body ?? {};
     switch (event.event) {
       case "stopped":
-        this.next.push({ kind: "stop", body });
+        this.processStopped(process, body);
         return;
       case "exited":
-        this.exitCode = body.exitCode;
+        process.exitCode = body.exitCode;
         return;
       case "terminated":
-        this.endSession(false);
+        this.processEnded(process, false);
         return;
       case "output":
+        // a child of a launched program writes to this terminal itself: what its agent copies is no news
+        if (process !== this.main && this.options.mode === "launch" && isProgramOutput(body)) return;
         this.printOutput(body as DebugProtocol.OutputEvent["body"]);
         return;
       case "breakpoint":
-        this.breakpoints.applyEvent(body as DebugProtocol.BreakpointEvent["body"]);
+        this.breakpoints.applyEvent(body as DebugProtocol.BreakpointEvent["body"], process.client);
         return;
       case "capabilities":
-        Object.assign(this.client.capabilities, body.capabilities ?? {});
+        Object.assign(process.client.capabilities, body.capabilities ?? {});
         return;
     }
   }
 
-  /** The program or the adapter is gone; a prompt waiting for a command stops waiting. */
-  private endSession(lost: boolean): void {
-    this.ended = true;
-    this.next.push({ kind: "end", lost });
-    if (!this.running) this.prompt.cancel();
+  private processStopped(process: DebugProcess, body: DebugProtocol.StoppedEvent["body"]): void {
+    if (process.state === "ended") return;
+    this.announce(process);
+    const stop: ProcessStop = { body, shown: false };
+    process.state = "stopped";
+    process.stop = stop;
+    this.next.push({ kind: "stop", process, stop });
+    for (const listener of this.stopListeners) listener();
+    // the user is busy with another process: say so, and keep the stop for later
+    if (!this.running && process !== this.current) {
+      this.screen.info(
+        `${process.shortTitle} stopped (${body.reason}): 'process ${process.number}' switches to it`,
+      );
+    }
+  }
+
+  /**
+   * A process is gone. The program's end ends the session (a prompt waiting for a command stops
+   * waiting); a child's is one line, and its session is closed.
+   */
+  private processEnded(process: DebugProcess, lost: boolean): void {
+    if (process.state === "ended") return;
+    process.end();
+    if (process === this.main) {
+      this.ended = true;
+      this.next.push({ kind: "end", process, lost });
+      if (!this.running && this.current === this.main) this.prompt.cancel();
+      else if (!this.running) this.screen.info(this.exitLine(process, lost));
+      return;
+    }
+    this.breakpoints.removeSession(process.client);
+    if (!this.quitting) {
+      this.screen.info(this.exitLine(process, lost));
+      void process.client.disconnect();
+    }
+    // its prompt (if it was the current one) gives way; the loop finds what comes next
+    if (!this.running && process === this.current) this.prompt.interrupt();
+    this.next.push({ kind: "end", process, lost });
+  }
+
+  private exitLine(process: DebugProcess, lost: boolean): string {
+    if (lost) {
+      const tail = adapterErrorTail(process.client);
+      return `${process.shortTitle}: its debug adapter went away${tail ? `: ${tail}` : ""}`;
+    }
+    return process.exitCode !== undefined
+      ? `${process.shortTitle} exited with code ${process.exitCode}`
+      : `${process.shortTitle} exited`;
   }
 
   private printOutput(body: DebugProtocol.OutputEvent["body"]): void {
@@ -129,25 +327,76 @@ export class TerminalDebugger {
   }
 
   // ----- the loop -----------------------------------------------------------------------------
-  /** Shows each stop and runs commands until the program ends or the user quits; the exit status. */
+  /**
+   * Shows each stop, of whichever process, and runs commands until the program ends or the user
+   * quits; the exit status.
+   */
   async run(): Promise<number> {
     for (;;) {
-      const next = await this.next.next();
-      if (next.kind === "end") return this.finish(next.lost);
-      this.running = false;
-      try {
-        await this.showStop(next.body);
-      } catch (error) {
-        this.screen.error(messageOf(error));
+      const next = await this.nextToShow();
+      if (next.kind === "end") {
+        if (next.process === this.main) return this.finish(next.lost);
+        if (next.process === this.current) this.current = this.liveProcesses[0] ?? this.main;
+        continue;
       }
+      await this.present(next.process, next.stop, false);
       if ((await this.commandLoop()) === "quit") return 0;
+    }
+  }
+
+  /**
+   * What the loop shows next: a stop or an end in the order they came; with none waiting, a
+   * process that is still stopped (its stop seen before, the user went on with another one);
+   * else the next thing to happen.
+   */
+  private async nextToShow(): Promise<Next> {
+    for (;;) {
+      const queued = this.next.take();
+      if (queued) {
+        if (!isStale(queued)) return queued;
+        continue;
+      }
+      const stopped = this.liveProcesses.find((process) => process.state === "stopped" && process.stop);
+      if (stopped?.stop) return { kind: "stop", process: stopped, stop: stopped.stop };
+      const next = await this.next.next();
+      if (!isStale(next)) return next;
+    }
+  }
+
+  /**
+   * Makes `process` the current one and shows where it is stopped: the stop itself the first
+   * time (breakpoint numbers, exception, displays), its selected frame after that. A stop in
+   * another process than the last one shown (and `process N`) first says which process it is.
+   */
+  async present(process: DebugProcess, stop: ProcessStop, always = false): Promise<void> {
+    const switched = process !== this.shownProcess;
+    this.current = process;
+    this.shownProcess = process;
+    this.running = false;
+    if (switched) this.listCursor = undefined;
+    if (always || switched) {
+      this.screen.printParts([[`[${process.title}]`, this.screen.colour.bold]]);
+    }
+    try {
+      if (!stop.shown) {
+        stop.shown = true;
+        await this.showStop(stop.body);
+      } else {
+        await this.printFrame(this.frame);
+      }
+    } catch (error) {
+      this.screen.error(messageOf(error));
     }
   }
 
   private async commandLoop(): Promise<Outcome> {
     for (;;) {
+      if (this.current.state === "ended") return "resume"; // on to what comes next
       const line = await this.prompt.read();
-      if (line === null) return this.ended ? "resume" : this.quit(); // "resume": on to the end message
+      if (line === null) {
+        // "resume": on to the end message, or to the next process
+        return this.ended || this.current.ended ? "resume" : this.quit();
+      }
       const outcome = await this.execute(line);
       if (outcome !== "stay") return outcome;
     }
@@ -187,50 +436,85 @@ export class TerminalDebugger {
     return "stay";
   }
 
+  /** The program ended: so does the session; child processes still going are let go (they run on). */
   private async finish(lost: boolean): Promise<number> {
     this.prompt.close();
+    const main = this.main.client;
     if (lost) {
-      const tail = adapterErrorTail(this.client);
+      const tail = adapterErrorTail(main);
       this.screen.error(`the debug adapter went away${tail ? `: ${tail}` : ""}`);
+      this.quitting = true;
+      await this.disconnectChildren(false);
       await this.options.endProgram?.();
       return 1;
     }
-    if (this.exitCode !== undefined) this.screen.info(`The program exited with code ${this.exitCode}.`);
+    await this.settleChildren();
+    const exitCode = this.main.exitCode;
+    if (exitCode !== undefined) this.screen.info(`The program exited with code ${exitCode}.`);
     else this.screen.info("The program ended.");
     this.quitting = true;
-    await this.client.disconnect();
+    await this.disconnectChildren(false);
+    await main.disconnect();
     await this.options.endProgram?.();
-    return this.exitCode ?? 0;
+    return exitCode ?? 0;
   }
 
   /**
    * q: end a launched program, leave an attached one running. A launched program is asked to
    * terminate first and only then disconnected: a disconnect lets a stopped program run on for
-   * a moment before it is killed, and that moment can run the rest of a short program.
+   * a moment before it is killed, and that moment can run the rest of a short program. Child
+   * processes follow the program: ended with a launched one (after it, so that it cannot carry
+   * on past their end), left running with an attached one; none stays stopped.
    */
   async quit(): Promise<Outcome> {
     this.prompt.close();
     this.quitting = true;
     const launched = this.options.mode === "launch";
-    if (launched && this.capabilities.supportsTerminateRequest && !this.client.connection.isClosed) {
-      const ended = this.client.waitFor("terminated", () => true, QUIT_WAIT_MS).catch(() => undefined);
-      await this.client.request("terminate").catch(() => undefined);
+    const main = this.main.client;
+    if (launched && main.capabilities.supportsTerminateRequest && !main.connection.isClosed) {
+      const ended = main.waitFor("terminated", () => true, QUIT_WAIT_MS).catch(() => undefined);
+      await main.request("terminate").catch(() => undefined);
       await ended;
     }
-    await this.client.disconnect(launched);
+    await this.disconnectChildren(launched);
+    await main.disconnect(launched);
     await this.options.endProgram?.();
     if (!launched) this.screen.info("Detached; the program goes on running.");
     return "quit";
   }
 
+  /**
+   * A child that ended just before the program may not have said so yet (its session learns it
+   * a moment later): its end line comes before the program's. Children still running are not
+   * waited for.
+   */
+  private async settleChildren(): Promise<void> {
+    if (this.options.mode !== "launch") return;
+    const gone = this.liveProcesses.filter(
+      (process) => process !== this.main && process.pid !== undefined && !processExists(process.pid),
+    );
+    if (gone.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CHILD_END_WAIT_MS);
+    });
+    await Promise.race([Promise.all(gone.map((process) => process.whenEnded)), deadline]);
+    clearTimeout(timer);
+  }
+
+  private async disconnectChildren(terminateDebuggee: boolean): Promise<void> {
+    const children = this.processes.filter((process) => process !== this.main);
+    await Promise.all(children.map((process) => process.client.disconnect(terminateDebuggee)));
+  }
+
   // ----- stops --------------------------------------------------------------------------------
   private async showStop(body: DebugProtocol.StoppedEvent["body"]): Promise<void> {
     this.listCursor = undefined;
-    await this.breakpoints.clearUntil();
+    await this.breakpoints.clearUntil(this.client);
     this.threadId = body.threadId ?? this.threadId ?? (await this.client.threads())[0]?.id;
     await this.loadStack();
     const top = this.frames[0];
-    const hit = this.breakpoints.hitBy(body, { file: top?.source?.path, line: top?.line ?? 0 });
+    const hit = this.breakpoints.hitBy(body, { file: top?.source?.path, line: top?.line ?? 0 }, this.client);
     if (body.reason === "exception") await this.showException(body);
     await this.printFrame(top, this.stopLabel(body, hit, await this.otherThreadName()));
     await this.showDisplays();
@@ -366,10 +650,11 @@ export class TerminalDebugger {
     const source = frame.source;
     if (!source) return undefined;
     const key = sourceKey(source);
-    const cached = this.sources.get(key);
+    const sources = this.current.sources;
+    const cached = sources.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const file = await this.loadSource(source);
-    this.sources.set(key, file ?? null);
+    sources.set(key, file ?? null);
     return file;
   }
 
@@ -434,14 +719,49 @@ export class TerminalDebugger {
     return this.client.evaluate(expression, this.frame?.id, context);
   }
 
-  /** Lets the program run with a DAP command; the prompt gives the terminal back first. */
+  /**
+   * Lets the current process run with a DAP command (the others stay as they are); the prompt
+   * gives the terminal back first.
+   */
+  /**
+   * restart: the adapter ends the program and starts it again with the same configuration and
+   * breakpoints (DAP restart); the children of the old program end with it.
+   */
+  async restart(): Promise<Outcome> {
+    if (this.options.mode !== "launch") {
+      throw new UsageError("restart is for a program pdap run started: to attach again, q and pdap attach");
+    }
+    if (!this.main.client.capabilities.supportsRestartRequest) {
+      throw new UsageError("this debug adapter cannot restart the program");
+    }
+    for (const child of this.liveProcesses.filter((process) => process !== this.main)) {
+      child.end();
+      this.breakpoints.removeSession(child.client);
+      void child.client.disconnect(true);
+    }
+    this.current = this.main;
+    this.screen.info("restarting the program");
+    const outcome = await this.resume("restart", {});
+    await this.breakpoints.resendAll();
+    return outcome;
+  }
+
   async resume(command: string, args: object): Promise<Outcome> {
+    const process = this.current;
+    const stop = process.stop;
     this.prompt.close();
     this.running = true;
+    // before the request: the next stop may come before its response
+    process.state = "running";
+    process.stop = undefined;
     try {
       await this.client.request(command, args);
     } catch (error) {
       this.running = false;
+      if (process.state === "running" && process.stop === undefined) {
+        process.state = "stopped";
+        process.stop = stop;
+      }
       throw error;
     }
     return "resume";
@@ -452,11 +772,16 @@ export class TerminalDebugger {
     return this.threadId;
   }
 
-  /** SIGINT to the launched program's process: KeyboardInterrupt, as without a debugger. */
+  /**
+   * SIGINT to the current process (the launched program or a child of it, on this machine):
+   * KeyboardInterrupt, as without a debugger.
+   */
   interruptProgram(): boolean {
-    const process_ = this.client.events.find((event) => event.event === "process")?.body;
-    const pid = process_?.systemProcessId;
-    if (typeof pid !== "number" || process_?.isLocalProcess === false) return false;
+    const main = this.main.client.events.find((event) => event.event === "process")?.body;
+    const pid = this.current.pid;
+    if (typeof pid !== "number" || this.current.state === "ended" || main?.isLocalProcess === false) {
+      return false;
+    }
     try {
       process.kill(pid, "SIGINT");
       return true;
@@ -474,6 +799,29 @@ export class TerminalDebugger {
 
 export function frameName(frame: DebugProtocol.StackFrame): string {
   return frame.name.includes("(") ? frame.name : `${frame.name}()`;
+}
+
+/** A queued stop already dealt with: the process went on, or its stop was shown by `process N`. */
+function isStale(next: Next): boolean {
+  return next.kind === "stop" && (next.process.stop !== next.stop || next.stop.shown);
+}
+
+/** Whether a local process is still there (a zombie counts as gone). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true; // no /proc (macOS): it answered the signal
+  }
+}
+
+function isProgramOutput(body: { category?: string }): boolean {
+  return body.category === "stdout" || body.category === "stderr";
 }
 
 function sourceKey(source: DebugProtocol.Source): string {

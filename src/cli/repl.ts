@@ -103,6 +103,19 @@ export class Prompt {
     waiting?.(null);
   }
 
+  /**
+   * Ends a pending read() with null without ending the prompt (what it was for went away: a child
+   * process ended while stopped); the next read() prompts again.
+   */
+  interrupt(): void {
+    const waiting = this.waiting;
+    if (!waiting) return;
+    if (this.rl && this.interactive) this.screen.out.write("\n"); // off the prompt's line
+    this.close();
+    this.waiting = undefined;
+    waiting(null);
+  }
+
   /** Gives the terminal back to the program: stop reading stdin until the next read(). */
   close(): void {
     if (!this.interactive || !this.rl) return;

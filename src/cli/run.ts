@@ -5,12 +5,13 @@ import path from "node:path";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { parseHostPort } from "../adapter/config.js";
 import { adapterErrorTail, spawnAdapterCommand } from "../client/adapterProcess.js";
-import { type DapClient, PDAP_BIN } from "../client/client.js";
+import { DapClient, PDAP_BIN } from "../client/client.js";
 import { BREAK_COMMANDS, setBreakpoint, setExceptionFilters } from "./breakCommands.js";
 import { parseBreakSpec } from "./commands.js";
 import { CONTROL_COMMANDS } from "./controlCommands.js";
 import { messageOf, TerminalDebugger } from "./debugger.js";
 import { INSPECT_COMMANDS } from "./inspectCommands.js";
+import { PROCESS_COMMANDS } from "./processes.js";
 import { TerminalProgram } from "./program.js";
 import { historyFile, Prompt } from "./repl.js";
 import { Screen, wantsColour } from "./terminal.js";
@@ -99,6 +100,24 @@ function startAdapter(command: string | undefined): DapClient {
   return spawnAdapterCommand(program, args, { detached: true });
 }
 
+/**
+ * The adapter for a child process's session: pdap's own adapter started anew (the configuration
+ * says where the child's agent listens). Another adapter's child configuration that names an
+ * address (debugpy's: its adapter takes the child's session there) is connected to, as VS Code's
+ * Python extension does; else the --adapter command is started again.
+ */
+async function childAdapter(
+  command: string | undefined,
+  configuration: Record<string, unknown>,
+): Promise<DapClient> {
+  const connect = configuration.connect as { host?: unknown; port?: unknown } | undefined;
+  if (command && typeof connect?.port === "number") {
+    const host = typeof connect.host === "string" ? connect.host : "127.0.0.1";
+    return DapClient.connect(host, connect.port);
+  }
+  return startAdapter(command);
+}
+
 interface SessionPlan {
   programFile?: string;
   stopOnEntry: boolean;
@@ -122,8 +141,9 @@ async function debugSession(
     mode: kind,
     programFile: plan.programFile,
     endProgram: () => program.end(),
+    startChildAdapter: (configuration) => childAdapter(flags.adapter, configuration),
   });
-  dbg.register({ ...CONTROL_COMMANDS, ...BREAK_COMMANDS, ...INSPECT_COMMANDS });
+  dbg.register({ ...CONTROL_COMMANDS, ...BREAK_COMMANDS, ...INSPECT_COMMANDS, ...PROCESS_COMMANDS });
   prompt.completer = (line) => dbg.complete(line);
   const atFirstStop: string[] = [];
   try {
@@ -225,8 +245,8 @@ function interruptPauses(dbg: TerminalDebugger): () => void {
     }
   };
   process.on("SIGINT", onInterrupt);
-  dbg.client.connection.on("event", (event) => {
-    if (event.event === "stopped") presses = 0;
+  dbg.onStopped(() => {
+    presses = 0;
   });
   return () => process.off("SIGINT", onInterrupt);
 }

@@ -1,8 +1,9 @@
 // Starting `pdap run` / `pdap attach` in a pseudo-terminal for the terminal debugger's tests.
+import { after, before, describe, it } from "node:test";
 import { PDAP_BIN } from "../../src/client/client.js";
 import { FIXTURES } from "./fixtures.js";
 import { type PythonTarget, pythonMatrix } from "./pythons.js";
-import { Terminal, type TerminalOptions } from "./terminal.js";
+import { haveTmux, Terminal, type TerminalOptions } from "./terminal.js";
 
 /** `pdap run --python … --backend … args` in a terminal whose working directory is test/fixtures. */
 export function runInTerminal(target: PythonTarget, args: string[], options: TerminalOptions = {}): Terminal {
@@ -40,4 +41,22 @@ export function stopsIn(screen: string): string[] {
 /** The lines of a command's output that are errors. */
 export function errorLines(output: string): string[] {
   return output.split("\n").filter((line) => line.startsWith("***"));
+}
+
+/** A describe block on the main interpreter in a terminal, skipped by name without one or without tmux. */
+export function onMainTerminal(title: string, body: (target: PythonTarget) => void): void {
+  const target = mainTarget();
+  const skip = !target ? "no Python 3.9+ found" : haveTmux() ? false : "tmux is not installed";
+  if (skip || !target) it(title, { skip: skip || true }, () => {});
+  else describe(`${title} [${target.label}]`, () => body(target));
+}
+
+/** A terminal started before the block's tests and closed after them. */
+export function terminalFor(start: () => Terminal): () => Terminal {
+  let term: Terminal | undefined;
+  before(() => {
+    term = start();
+  });
+  after(() => term?.close());
+  return () => term as Terminal;
 }
