@@ -7,6 +7,7 @@ import { forEachPython, type PythonTarget } from "./support/pythons.js";
 import { assertAt, Scenario } from "./support/session.js";
 
 const bps = fixture("bps.py");
+const conditions = fixture("conditions.py");
 
 /** Launches bps.py with the given line breakpoints, then applies `configure` before configurationDone. */
 async function launch(
@@ -46,6 +47,40 @@ forEachPython("breakpoints", (target) => {
     assert.equal((await s.locals(stop.frames[0].id)).n, "4", "the second hit, not the first");
     await s.client.request("continue", { threadId: stop.threadId });
     await s.client.waitFor("exited");
+    await s.close();
+  });
+
+  it("a condition reads locals, closure cells, globals and builtins as eval would, in every kind of scope", async () => {
+    const { scenario: s } = await Scenario.launch(
+      target,
+      { program: conditions.path },
+      {
+        [conditions.path]: [
+          { line: conditions.line("COND_CLASS"), condition: "size == 4 and double_it(size) == 8" },
+          { line: conditions.line("COND_CLOSURE"), condition: "seen == LIMIT * factor" },
+          { line: conditions.line("COND_UNBOUND"), condition: "n == LIMIT" },
+          { line: conditions.line("COND_NESTED"), condition: "any(v > LIMIT for v in values)" },
+        ],
+      },
+    );
+    const expected: Array<[string, string, Record<string, string>]> = [
+      ["Config", "COND_CLASS", { size: "4" }],
+      ["inner", "COND_CLOSURE", { x: "3", seen: "6" }],
+      ["shadow", "COND_UNBOUND", { n: "3" }],
+      ["comprehension", "COND_NESTED", { values: "[1, 5]" }],
+    ];
+    let threadId: number | undefined;
+    for (const [name, marker, values] of expected) {
+      const stop = threadId === undefined ? await s.stop() : await s.resume("continue", threadId);
+      threadId = stop.threadId;
+      assertAt(stop, name, conditions.line(marker), "breakpoint");
+      const locals = await s.locals(stop.frames[0].id);
+      for (const [key, value] of Object.entries(values))
+        assert.equal(locals[key], value, `${key} at ${marker}`);
+    }
+    await s.client.request("continue", { threadId });
+    assert.equal(await s.exitCode(), 0);
+    assert.match(s.client.output("stdout"), /conditions done/);
     await s.close();
   });
 

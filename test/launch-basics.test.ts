@@ -103,12 +103,19 @@ forEachPython("launch basics", (target) => {
 });
 
 forEachPython("launch targets and endings", (target) => {
-  it("stopOnEntry stops at the first line of the program", async () => {
-    const { scenario } = await Scenario.launch(target, { program: crash.path, stopOnEntry: true });
+  it("stopOnEntry stops at the first line of the program; continue then reaches a module-level breakpoint", async () => {
+    const moduleLine = crash.line("INNER_CALL");
+    const { scenario } = await Scenario.launch(
+      target,
+      { program: crash.path, stopOnEntry: true },
+      { [crash.path]: [moduleLine] },
+    );
     try {
-      const stop = await scenario.stop();
+      let stop = await scenario.stop();
       assertAt(stop, "<module>", 1, "step");
       assert.equal(stop.frames.length, 1, "no pdap or runpy frames below the program");
+      stop = await scenario.resume("continue", stop.threadId);
+      assertAt(stop, "<module>", moduleLine, "breakpoint");
     } finally {
       await scenario.close();
     }

@@ -1,9 +1,11 @@
 """Line breakpoints: where they resolve to, and whether a hit stops."""
 from __future__ import annotations
 
+import ast
 import itertools
 import operator
 import re
+from inspect import CO_OPTIMIZED
 from types import CodeType, FrameType
 from typing import Any, Callable, Dict, List, Optional
 
@@ -45,21 +47,71 @@ def compile_condition(bp: Any) -> None:
             bp.message = str(exc)
 
 
-def plain_condition(bps: List[Any], frame: FrameType) -> Optional[bool]:
-    """The tracers' fast path for the commonest hot case, one plain conditional breakpoint on the
-    line: the condition's truth, evaluated once here. None when that does not apply (no condition,
-    hit counts, logpoints, several breakpoints) or when it raised: the slow path then evaluates it
-    and reports the error."""
-    if len(bps) != 1:
+class LineHits(list):  # type: ignore[type-arg]
+    """The breakpoints on one line. When there is exactly one and it is a plain conditional
+    breakpoint (no hit count, not a logpoint), `plain` is it, and `test`, built on the first hit
+    from code object `test_code`, is its condition as a function of the frame's locals mapping: the
+    tracers' fast path for a false condition on a hot line (see plain_condition)."""
+
+    __slots__ = ("plain", "test", "test_code")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refresh()
+
+    def refresh(self) -> None:
+        bp = self[0] if len(self) == 1 else None
+        plain = bp is not None and bp.condition_code is not None and bp.hit_test is None and bp.log_message is None
+        self.plain: Optional[Breakpoint] = bp if plain else None
+        self.test: Optional[Callable[[Any], Any]] = None
+        self.test_code: Optional[CodeType] = None
+
+
+def plain_condition(hits: LineHits, code: CodeType, frame: FrameType) -> Optional[bool]:
+    """Whether the line's one plain condition holds, evaluated once here for the tracer; None when
+    there is no such condition or it raised (the slow path then evaluates it and reports the
+    error). The tracers call `hits.test` themselves when `hits.test_code is code`."""
+    bp = hits.plain
+    if bp is None:
         return None
-    bp = bps[0]
-    code = bp.condition_code
-    if code is None or bp.hit_test is not None or bp.log_message is not None:
-        return None
+    if hits.test_code is not code:
+        if hits.test_code is not None:  # the line runs in two code objects: no fast path
+            hits.plain = None
+            return None
+        hits.test = condition_function(bp, code, frame.f_globals)
+        hits.test_code = code
     try:
-        return bool(eval(code, frame.f_globals, frame.f_locals))
+        return bool(hits.test(frame.f_locals))  # type: ignore[misc]
     except Exception:
         return None
+
+
+_NESTED_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr,
+                  ast.Await, ast.Yield, ast.YieldFrom)
+_LOCALS_ARG = "_pdap_locals_"
+
+
+def condition_function(bp: Any, code: CodeType, f_globals: Dict[str, Any]) -> Callable[[Any], Any]:
+    """The condition compiled as `lambda locals: condition` for frames of `code`: each name that is
+    one of the function's own variables is read from the locals mapping, every other name is a
+    global of the function's module, as eval(condition, f_globals, f_locals) would find it, but
+    without eval's cost. An unbound local raises KeyError: the caller falls back to eval. Where
+    that reading is not exact (module and class bodies, nested scopes in the condition), the
+    function is eval itself."""
+    condition_code = bp.condition_code
+    tree = ast.parse(bp.condition, mode="eval") if code.co_flags & CO_OPTIMIZED else None
+    if tree is None or any(isinstance(node, _NESTED_SCOPES) for node in ast.walk(tree)):
+        return lambda f_locals: eval(condition_code, f_globals, f_locals)
+    own = set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
+    used = sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id in own})
+    if _LOCALS_ARG in used:
+        return lambda f_locals: eval(condition_code, f_globals, f_locals)
+    reads = "".join("    %s = %s[%r]\n" % (name, _LOCALS_ARG, name) for name in used)
+    # the condition goes in parentheses on lines of its own: it compiled as an expression already
+    source = "def _pdap_condition_(%s):\n%s    return (\n%s\n    )\n" % (_LOCALS_ARG, reads, bp.condition)
+    namespace: Dict[str, Any] = {}
+    exec(compile(source, "<breakpoint condition>", "exec"), f_globals, namespace)
+    return namespace["_pdap_condition_"]
 
 
 def check_hit(bp: Any, frame: FrameType, condition_held: bool = False) -> "Optional[str]":
@@ -109,10 +161,11 @@ class BreakpointTable:
     """All line breakpoints, keyed by canonical path and by the raw co_filename the tracer sees."""
 
     def __init__(self) -> None:
-        self.by_path: Dict[str, Dict[int, List[Breakpoint]]] = {}
+        self.by_path: Dict[str, Dict[int, LineHits]] = {}
         self.by_id: Dict[int, Breakpoint] = {}
-        # raw co_filename -> {line: [bp]} (None: no breakpoints in that file); derived lazily
-        self._by_raw: Dict[str, Optional[Dict[int, List[Breakpoint]]]] = {}
+        # raw co_filename -> {line: [bp]} (None: no breakpoints in that file); derived lazily by
+        # for_filename, read directly by the tracers (always this dict: it is cleared, not replaced)
+        self.by_raw_filename: Dict[str, Optional[Dict[int, LineHits]]] = {}
         # canonical path -> breakpoints set while the file did not exist (verified when code from it runs)
         self.pending: Dict[str, List[Breakpoint]] = {}
         self.on_changed: Optional[Callable[[Breakpoint], None]] = None
@@ -134,13 +187,13 @@ class BreakpointTable:
             result.append(bp)
         if result:
             self._resolve(key, result, SourceLines(path, source))
-        self._by_raw.clear()
+        self.by_raw_filename.clear()
         self.version += 1
         return result
 
     def _resolve(self, key: str, bps: List[Breakpoint], src: SourceLines) -> None:
         """Snap each breakpoint to an executable line; a missing file keeps them pending until it loads."""
-        lines_of_file: Dict[int, List[Breakpoint]] = {}
+        lines_of_file: Dict[int, LineHits] = {}
         for bp in bps:
             real = src.resolve(bp.requested_line)
             if src.error:
@@ -153,7 +206,9 @@ class BreakpointTable:
                 bp.message = None
                 compile_condition(bp)
             if bp.verified:
-                lines_of_file.setdefault(bp.line, []).append(bp)
+                lines_of_file.setdefault(bp.line, LineHits()).append(bp)
+        for hits in lines_of_file.values():
+            hits.refresh()
         if lines_of_file:
             self.by_path[key] = lines_of_file
         if src.missing:
@@ -177,29 +232,30 @@ class BreakpointTable:
         at = lines.get(bp.line, [])
         if bp in at:
             at.remove(bp)
+            at.refresh()
             if not at:
                 del lines[bp.line]
         self.by_id.pop(bp.id, None)
-        self._by_raw.clear()
+        self.by_raw_filename.clear()
         self.version += 1
 
     def clear(self) -> None:
         self.by_path.clear()
         self.by_id.clear()
         self.pending.clear()
-        self._by_raw.clear()
+        self.by_raw_filename.clear()
         self.version += 1
 
-    def for_filename(self, co_filename: str) -> Optional[Dict[int, List[Breakpoint]]]:
+    def for_filename(self, co_filename: str) -> Optional[Dict[int, LineHits]]:
         """Hot path: one dict lookup on the raw filename string (its hash is cached by Python)."""
         try:
-            return self._by_raw[co_filename]
+            return self.by_raw_filename[co_filename]
         except KeyError:
             key = canonical(co_filename)
             if key in self.pending:
                 self._load_pending(key)
             found = self.by_path.get(key) or None
-            self._by_raw[co_filename] = found
+            self.by_raw_filename[co_filename] = found
             return found
 
     def hit(self, bp: Breakpoint, frame: FrameType) -> "Optional[str]":

@@ -3,6 +3,13 @@ from __future__ import annotations
 
 from types import FrameType
 
+# a dict.get default the hot paths compare by identity: "not looked up yet"
+UNKNOWN = object()
+# a backend's last-line cache when empty: (code, line, what was found there)
+NO_LINE = (None, 0, None)
+# the settrace backend's last-code cache when empty: (code, its file's breakpoints)
+NO_CODE = (None, None)
+
 
 class Backend:
     """A backend delivers line and frame-exit events to the Debugger, only where they are needed.

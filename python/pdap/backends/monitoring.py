@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 from types import CodeType, FrameType
-from typing import TYPE_CHECKING, Any, Set
+from typing import TYPE_CHECKING, Any, Optional, Set, Tuple
 
 from ..breakpoints import plain_condition
-from .base import Backend
+from .base import NO_LINE, UNKNOWN, Backend
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
@@ -20,6 +20,7 @@ mon = sys.monitoring  # type: ignore[attr-defined]
 E = mon.events
 DISABLE = mon.DISABLE
 STEP_LOCAL = E.LINE | E.PY_RETURN | E.PY_YIELD
+getframe = sys._getframe
 
 
 class MonitoringBackend(Backend):
@@ -28,6 +29,8 @@ class MonitoringBackend(Backend):
     def __init__(self, debugger: "Debugger") -> None:
         self.dbg = debugger
         self.for_filename = debugger.breakpoints.for_filename
+        self.by_raw_filename = debugger.breakpoints.by_raw_filename
+        self.last_line: Tuple[Optional[CodeType], int, Any] = NO_LINE  # the last line event's breakpoints
         self.tool = -1
         self.watched: Set[CodeType] = set()
         self.watched_ids: Set[int] = set()  # id() of watched codes: hashing a code object is slow
@@ -58,35 +61,59 @@ class MonitoringBackend(Backend):
 
     # ----- hot path ----------------------------------------------------------------------------
     def _start(self, code: CodeType, offset: int) -> Any:
-        dbg = self.dbg
-        if dbg.filter.is_agent(code):
-            return DISABLE  # pdap's own functions never need events, even while all-stop traces widely
-        if dbg.function_breakpoints.active:
-            frame = sys._getframe(1)
-            if dbg.function_start(frame):
-                return None  # keep reporting this function's starts
-        if not (dbg.trace_all or dbg.step_in) and self.for_filename(code.co_filename) is not None:
-            mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
+        try:
+            dbg = self.dbg
+            if dbg.filter.is_agent(code):
+                return DISABLE  # pdap's own functions never need events, even while all-stop traces widely
+            if dbg.function_breakpoints.active:
+                frame = sys._getframe(1)
+                if dbg.function_start(frame):
+                    return None  # keep reporting this function's starts
+            # also while LINE is on globally (stepping in, all-stop): that ends, this code's
+            # breakpoints stay (a module stopped on entry, then continued, reaches its breakpoint)
+            if self.for_filename(code.co_filename) is not None:
+                mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
+        except Exception as exc:  # a fault in pdap never reaches the program
+            self.dbg.fault("a function start", exc)
         # LINE events stay on where set; this code's later starts need no callback (breakpoint
         # changes call restart_events, which brings PY_START back once per code object)
         return DISABLE
 
     def _line(self, code: CodeType, line: int) -> Any:
-        dbg = self.dbg
-        table = self.for_filename(code.co_filename)
-        hit = table.get(line) if table is not None else None
-        if hit is None:
-            if not dbg.trace_all and not dbg.step_in and id(code) not in self.watched_ids:
-                return DISABLE  # no breakpoint here and no step watches this code: until restart_events
-        elif not dbg.steps and not dbg.trace_all:
-            held = plain_condition(hit, sys._getframe(1))
-            if held is False:
-                return None
-            if held:
-                return self._on_line(hit, True)
-        if dbg.filter.is_agent(code):
+        try:
+            dbg = self.dbg
+            last = self.last_line
+            if last[0] is code and last[1] == line:
+                hit = last[2]  # a hot line: its breakpoints without two lookups
+            else:
+                table = self.by_raw_filename.get(code.co_filename, UNKNOWN)
+                if table is UNKNOWN:
+                    table = self.for_filename(code.co_filename)
+                hit = table.get(line) if table is not None else None
+                self.last_line = (code, line, hit)  # one tuple: threads may race here
+            if hit is None:
+                if not dbg.trace_all and not dbg.step_in and id(code) not in self.watched_ids:
+                    return DISABLE  # no breakpoint here and no step watches this code: until restart_events
+            elif not dbg.steps and not dbg.trace_all:
+                # a plain condition on a hot line: its compiled test, inline (see LineHits)
+                if hit.test_code is code:
+                    try:
+                        false = not hit.test(getframe(1).f_locals)
+                    except Exception:
+                        false = None  # evaluated again below, where the error is shown
+                else:
+                    held = plain_condition(hit, code, getframe(1))
+                    false = None if held is None else not held
+                if false:
+                    return None
+                if false is False:
+                    return self._on_line(hit, True)
+            if dbg.filter.is_agent(code):
+                return DISABLE
+            return self._on_line(hit, False)
+        except Exception as exc:  # a fault in pdap never reaches the program
+            self.dbg.fault("a line event", exc)
             return DISABLE
-        return self._on_line(hit, False)
 
     def _on_line(self, hit: Any, condition_held: bool) -> Any:
         self.dbg.on_line(sys._getframe(2), hit, condition_held)
@@ -132,8 +159,14 @@ class MonitoringBackend(Backend):
         mon.set_events(self.tool, events)
 
     def breakpoints_changed(self) -> None:
+        self.last_line = NO_LINE
         if self.tool < 0:
             return
+        self._watch_running_breakpoints()
+        mon.restart_events()
+
+    def _watch_running_breakpoints(self) -> None:
+        """LINE events for every running frame whose file holds breakpoints."""
         agent = self.dbg.agent_threads
         for ident, frame in sys._current_frames().items():
             if ident in agent:
@@ -143,7 +176,6 @@ class MonitoringBackend(Backend):
                 if self.for_filename(code.co_filename) is not None:
                     mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
                 frame = frame.f_back
-        mon.restart_events()
 
     def watch_frame(self, frame: FrameType) -> None:
         code = frame.f_code
@@ -162,5 +194,7 @@ class MonitoringBackend(Backend):
                 mon.set_local_events(self.tool, code, keep)
             self.watched.clear()
             self.watched_ids.clear()
+        if not (self.dbg.trace_all or self.dbg.step_in):
+            self._watch_running_breakpoints()  # frames that started while LINE was global
         self._set_global_events()
         mon.restart_events()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from ..breakpoints import plain_condition
 from ..sources import code_lines
-from .base import Backend
+from .base import NO_CODE, UNKNOWN, Backend
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
@@ -27,9 +27,16 @@ class SettraceBackend(Backend):
     def __init__(self, debugger: "Debugger") -> None:
         self.dbg = debugger
         self.for_filename = debugger.breakpoints.for_filename
+        self.by_raw_filename = debugger.breakpoints.by_raw_filename
         # per thread: the frame an exception is passing through, until a line runs there or it returns
         self._unwinding: Dict[int, Tuple[FrameType, BaseException]] = {}
-        self._code_holds: Dict[int, Tuple[CodeType, int, bool]] = {}
+        # id(code) -> the local trace function for its frames, or None: decided once per code object
+        # and breakpoint version (an id lookup: hashing a code object hashes its bytecode)
+        self._frame_tracer: Dict[int, Optional[Any]] = {}
+        self._decided_codes: Dict[int, CodeType] = {}  # holding each code keeps its id unique
+        self._decided_version = -1
+        self.tracer = self._local  # one bound method, returned from every traced event
+        self.last_code: Tuple[Optional[CodeType], Any] = NO_CODE  # the last line event's code and its file's breakpoints
 
     def install(self) -> None:
         settrace_all = getattr(threading, "settrace_all_threads", None)
@@ -46,23 +53,32 @@ class SettraceBackend(Backend):
 
     # ----- hot path ----------------------------------------------------------------------------
     def _call(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
+        # every new frame of the program comes here: as little work as a trace function can do
         if self.dbg.wide:
             return self._call_wide(frame)
-        table = self.for_filename(frame.f_code.co_filename)
-        if table is not None and self._holds_breakpoint(frame.f_code, table):
-            return self._local
-        return None
+        tracer = self._frame_tracer.get(id(frame.f_code), UNKNOWN)
+        if tracer is UNKNOWN:
+            return self._decide(frame.f_code)
+        return tracer
 
-    def _holds_breakpoint(self, code: CodeType, table: Dict[int, Any]) -> bool:
-        """Whether a breakpoint is on one of this code object's own lines; decided once per code
-        and breakpoint table version, so other functions of the same file run untraced."""
-        version = self.dbg.breakpoints.version
-        known = self._code_holds.get(id(code))
-        if known is not None and known[0] is code and known[1] == version:
-            return known[2]
-        holds = any(line in table for line in code_lines(code))
-        self._code_holds[id(code)] = (code, version, holds)  # holding the code keeps its id unique
-        return holds
+    def _decide(self, code: CodeType) -> Optional[Any]:
+        """Trace this code's frames only if a breakpoint is on one of its own lines, so the other
+        functions of a file with breakpoints run untraced."""
+        try:
+            version = self.dbg.breakpoints.version
+            if version != self._decided_version or len(self._decided_codes) > 100_000:
+                self._frame_tracer.clear()
+                self._decided_codes.clear()
+                self._decided_version = version
+            table = self.for_filename(code.co_filename)
+            holds = table is not None and any(line in table for line in code_lines(code))
+            tracer = self.tracer if holds else None
+            self._frame_tracer[id(code)] = tracer
+            self._decided_codes[id(code)] = code
+            return tracer
+        except Exception as exc:  # a fault in pdap never reaches the program
+            self.dbg.fault("a new frame", exc)
+            return None
 
     def _call_wide(self, frame: FrameType) -> Optional[Any]:
         """A new frame while a rare mode is on: stepping in, all-stop, exception or function breakpoints."""
@@ -80,33 +96,52 @@ class SettraceBackend(Backend):
         return None
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
-        dbg = self.dbg
-        if event == "line":
-            table = self.for_filename(frame.f_code.co_filename)
-            hit = table.get(frame.f_lineno) if table is not None else None
-            held = None
-            if hit is not None and not dbg.steps and not dbg.trace_all:
-                held = plain_condition(hit, frame)
-                if held is False:
-                    return self._local
-            if hit is not None or dbg.steps or dbg.trace_all:
-                dbg.on_line(frame, hit, held is True)
-            elif table is None and not dbg.wide:
-                frame.f_trace = None  # nothing to watch here any more: run untraced
-                return None
-            if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
-                del self._unwinding[threading.get_ident()]  # the exception was handled here
-        elif event == "exception":
-            self._on_exception(frame, arg[1])
-        elif event == "return" and self._unwinding:
-            pending = self._unwinding.pop(threading.get_ident(), None)
-            if pending is not None and pending[0] is frame and dbg.exceptions.user_unhandled:
-                dbg.on_exception_unwind(frame, pending[1])
-            if dbg.steps:
-                self._leave(frame, arg, pending is not None and pending[0] is frame)
-        elif event == "return" and dbg.steps:
-            self._leave(frame, arg, False)
-        return self._local
+        try:
+            dbg = self.dbg
+            if event == "line":
+                code = frame.f_code
+                last = self.last_code
+                if last[0] is code:
+                    table = last[1]  # a hot loop: its file's breakpoints without a lookup
+                else:
+                    table = self.by_raw_filename.get(code.co_filename, UNKNOWN)
+                    if table is UNKNOWN:
+                        table = self.for_filename(code.co_filename)
+                    self.last_code = (code, table)  # one tuple: threads may race here
+                hit = table.get(frame.f_lineno) if table is not None else None
+                held = None
+                if hit is not None and not dbg.steps and not dbg.trace_all:
+                    # a plain condition on a hot line: its compiled test, inline (see LineHits)
+                    if hit.test_code is code:
+                        try:
+                            held = bool(hit.test(frame.f_locals))
+                        except Exception:
+                            held = None  # evaluated again by on_line, where the error is shown
+                    else:
+                        held = plain_condition(hit, code, frame)
+                    if held is False:
+                        return self.tracer
+                if hit is not None or dbg.steps or dbg.trace_all:
+                    dbg.on_line(frame, hit, held is True)
+                elif table is None and not dbg.wide:
+                    frame.f_trace = None  # nothing to watch here any more: run untraced
+                    return None
+                if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
+                    del self._unwinding[threading.get_ident()]  # the exception was handled here
+            elif event == "exception":
+                self._on_exception(frame, arg[1])
+            elif event == "return" and self._unwinding:
+                pending = self._unwinding.pop(threading.get_ident(), None)
+                if pending is not None and pending[0] is frame and dbg.exceptions.user_unhandled:
+                    dbg.on_exception_unwind(frame, pending[1])
+                if dbg.steps:
+                    self._leave(frame, arg, pending is not None and pending[0] is frame)
+            elif event == "return" and dbg.steps:
+                self._leave(frame, arg, False)
+            return self.tracer
+        except Exception as exc:  # a fault in pdap never reaches the program
+            self.dbg.fault("a traced event", exc)
+            return self.tracer
 
     def _leave(self, frame: FrameType, value: Any, unwinding: bool) -> None:
         code = frame.f_code
@@ -136,6 +171,8 @@ class SettraceBackend(Backend):
                 frame = frame.f_back
 
     def breakpoints_changed(self) -> None:
+        self._frame_tracer.clear()  # new frames are decided again
+        self.last_code = NO_CODE
         for frame in self._all_frames():
             if self.for_filename(frame.f_code.co_filename) is not None and frame.f_trace is None:
                 frame.f_trace = self._local
