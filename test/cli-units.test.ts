@@ -1,6 +1,8 @@
 // The terminal debugger's pure parts: reading command lines, Python structure from source text,
 // Python string reprs, colour and width.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { COMMANDS, parseBreakSpec, parseInput, parseRange, UsageError } from "../src/cli/commands.js";
 import {
@@ -13,6 +15,7 @@ import {
 import { decodePythonString } from "../src/cli/pyliteral.js";
 import { splitCommandLine } from "../src/cli/run.js";
 import { oneLineMessage, palette, truncate } from "../src/cli/terminal.js";
+import { PDAP_BIN } from "../src/client/client.js";
 
 function commandOf(line: string): string | undefined {
   const input = parseInput(line);
@@ -157,5 +160,13 @@ describe("text", () => {
     const traceback = 'Traceback (most recent call last):\n  File "<string>", line 1\nNameError: name x';
     assert.equal(oneLineMessage(traceback), "NameError: name x");
     assert.equal(oneLineMessage("a\nb"), "a b");
+  });
+});
+
+describe("the pdap command", () => {
+  it("prints its version, the package's", () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    const printed = execFileSync(process.execPath, [PDAP_BIN, "--version"], { encoding: "utf8" });
+    assert.equal(printed.trim(), version);
   });
 });

@@ -11,6 +11,21 @@ from typing import Optional, Tuple
 __all__ = ["listen", "connect", "wait_for_client", "is_client_connected", "breakpoint"]
 
 
+def load_agent() -> None:
+    """Imports the agent on first use with its modules cached in __pycache__, even when
+    PYTHONDONTWRITEBYTECODE is set (common in containers): compiling them from source would cost
+    every debugged process about 50 ms at start. Only this import is affected; the flag is put
+    back at once, so the program's own modules are never cached by us."""
+    if "pdap.agent" in sys.modules:
+        return
+    saved = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        from . import agent  # noqa: F401
+    finally:
+        sys.dont_write_bytecode = saved
+
+
 def listen(address: "int | str | Tuple[str, int]", token: Optional[str] = None) -> Tuple[str, int]:
     """Start accepting debug clients on [HOST:]PORT (loopback unless a host is given). Returns (host, port).
 
@@ -18,6 +33,7 @@ def listen(address: "int | str | Tuple[str, int]", token: Optional[str] = None) 
     required: without one, one is generated and printed on stderr. Raises OSError if the address
     cannot be bound (for example a port in use).
     """
+    load_agent()
     from .agent import get_agent, parse_address
     if isinstance(address, tuple):
         host, port = address
@@ -35,6 +51,7 @@ def connect(address: "str | Tuple[str, int]", token: Optional[str] = None) -> No
 
     Raises ConnectionError when the adapter cannot be reached or refuses the token (default: env PDAP_TOKEN).
     """
+    load_agent()
     from .agent import get_agent, parse_address
     host, port = address if isinstance(address, tuple) else parse_address(str(address))
     agent = get_agent()
@@ -48,6 +65,7 @@ def wait_for_client(timeout: Optional[float] = None) -> bool:
 
     Returns False if `timeout` seconds passed first.
     """
+    load_agent()
     from .agent import get_agent
     agent = get_agent()
     if agent.listening is None and agent.link is None:
@@ -56,12 +74,14 @@ def wait_for_client(timeout: Optional[float] = None) -> bool:
 
 
 def is_client_connected() -> bool:
+    load_agent()
     from .agent import _agent
     return _agent is not None and _agent.client_connected.is_set()
 
 
 def breakpoint(*args: object, **kwargs: object) -> None:
     """Stop here when a client is attached; do nothing otherwise (PYTHONBREAKPOINT=pdap.breakpoint)."""
+    load_agent()
     from .agent import _agent
     if _agent is None or not _agent.client_connected.is_set():
         return

@@ -90,6 +90,9 @@ def _stop_uncaught(agent: "Agent", exc: BaseException) -> None:
 def main(argv: List[str]) -> int:
     opts = parse(argv)
     from . import runner
+    from . import load_agent
+
+    load_agent()
     from .agent import get_agent, parse_address
 
     if opts.unbuffered:

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import _thread
 import atexit
-import hmac
 import importlib.machinery
-import ipaddress
 import os
-import secrets
 import socket
 import sys
 import threading
 import time
-import tokenize
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from .debugger import Debugger
@@ -57,6 +53,8 @@ def is_loopback(host: str) -> bool:
     if host.lower() in ("localhost", "localhost."):
         return True
     try:
+        import ipaddress  # here, not at start-up: most sessions never ask
+
         return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
     except ValueError:
         return False
@@ -193,6 +191,8 @@ class Agent:
             raise OSError("pdap: cannot listen on %s:%d: %s" % (host, port, exc.strerror or exc)) from None
         bound = self.listening = (str(server.getsockname()[0]), int(server.getsockname()[1]))
         if not token and not is_loopback(str(address[0])):
+            import secrets  # here, not at start-up (it loads OpenSSL): most sessions never need it
+
             token = secrets.token_urlsafe(24)
             sys.stderr.write(
                 "pdap: %s is not a loopback address, so clients must present an access token.\n"
@@ -268,6 +268,8 @@ class Agent:
             args = request.get("arguments")
             given = str(args.get("token") or "") if isinstance(args, dict) else ""
             expected = self.listen_token
+            import hmac
+
             if expected and not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
                 reason = "wrong access token" if given else "no access token"
                 link.fail(request, "pdap: access token refused" if given else "pdap: this agent needs an access token")
@@ -559,6 +561,8 @@ class Agent:
         try:
             if os.path.getsize(wanted) > MAX_SOURCE_BYTES:
                 raise LookupError("%s is too large to show" % path)
+            import tokenize
+
             with tokenize.open(wanted) as f:
                 return {"content": f.read(), "mimeType": "text/x-python"}
         except (OSError, SyntaxError, UnicodeDecodeError) as exc:

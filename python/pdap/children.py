@@ -67,6 +67,9 @@ def start_child(forked: bool = False) -> bool:
         return False
     _started = True
     target = json.loads(raw)
+    from . import load_agent
+
+    load_agent()
     from .agent import get_agent
 
     agent = get_agent()

@@ -1,4 +1,5 @@
 // The `pdap` command: adapter (DAP server), run and attach (the terminal debugger).
+import { readFileSync } from "node:fs";
 import type net from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { parseHostPort } from "../adapter/config.js";
@@ -13,9 +14,9 @@ function port(value: string): number {
 }
 
 export function buildProgram(): Command {
-  const program = new Command("pdap").description(
-    "A fast Python debugger speaking the Debug Adapter Protocol",
-  );
+  const program = new Command("pdap")
+    .description("A fast Python debugger speaking the Debug Adapter Protocol")
+    .version(packageVersion(), "-V, --version", "print pdap's version");
   program
     .command("adapter")
     .description("serve DAP on stdio (for editors), or on a TCP port with --port")
@@ -42,6 +43,11 @@ export function buildProgram(): Command {
     });
   addTerminalDebuggerCommands(program);
   return program;
+}
+
+function packageVersion(): string {
+  const file = new URL("../../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,9 @@
 // The `pdap run` and `pdap attach` subcommands: the terminal debugger's command line.
 import type { Command } from "commander";
-import { attachProgram, CommandLineError, runProgram } from "./run.js";
+
+// the terminal debugger is loaded only for run and attach: `pdap adapter` starts faster without it
+type RunModule = typeof import("./run.js");
+const loadRun = (): Promise<RunModule> => import("./run.js");
 
 /** Repeatable options; no default, so help does not show "(default: [])". */
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -12,11 +15,12 @@ function exitWith(status: number): never {
   process.exit(status);
 }
 
-async function guarded(start: () => Promise<number>, name: string): Promise<void> {
+async function guarded(start: (run: RunModule) => Promise<number>, name: string): Promise<void> {
+  const run = await loadRun();
   try {
-    exitWith(await start());
+    exitWith(await start(run));
   } catch (error) {
-    if (!(error instanceof CommandLineError)) throw error;
+    if (!(error instanceof run.CommandLineError)) throw error;
     process.stderr.write(`pdap ${name}: ${error.message}\n`);
     exitWith(2);
   }
@@ -52,7 +56,7 @@ export function addTerminalDebuggerCommands(program: Command): void {
   )
     .passThroughOptions()
     .action((target: string, args: string[], options) =>
-      guarded(() => runProgram(target, args, options), "run"),
+      guarded((run) => run.runProgram(target, args, options), "run"),
     );
   sessionOptions(
     program
@@ -66,5 +70,5 @@ export function addTerminalDebuggerCommands(program: Command): void {
         [],
       )
       .option("--token <token>", "the program's access token (it prints one when listening beyond loopback)"),
-  ).action((address: string, options) => guarded(() => attachProgram(address, options), "attach"));
+  ).action((address: string, options) => guarded((run) => run.attachProgram(address, options), "attach"));
 }
