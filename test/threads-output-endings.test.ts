@@ -45,6 +45,8 @@ forEachPython("threads, pause, output and endings", (target) => {
   it("pause stops a busy loop where it runs, lists every thread, and the program resumes", async () => {
     const { scenario: s } = await Scenario.launch(target, { program: busy.path });
     await s.client.waitFor("thread", (e) => e.body.reason === "started");
+    // the main thread is in the loop once it has said so (a pause before would stop it elsewhere)
+    await s.client.waitFor("output", (e) => /looping/.test(e.body.output));
     const stopped = s.client.nextStop();
     await s.client.request("pause", { threadId: 1 });
     const event = await stopped;

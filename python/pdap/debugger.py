@@ -113,6 +113,7 @@ class Debugger:
         # thread ident -> (function name, value) of the function a step just returned from
         self.return_values: Dict[int, Tuple[str, Any]] = {}
         self.agent_threads: set = set()
+        self._sources: Dict[str, Dict[str, Any]] = {}
         self._thread_ids: Dict[int, int] = {}
         self._next_thread_id = itertools.count(1)
         self.frames = variables.Handles()
@@ -544,10 +545,16 @@ class Debugger:
         return {"stackFrames": result, "totalFrames": len(frames)}
 
     def source_of(self, filename: str) -> Dict[str, Any]:
-        path = canonical(filename)
-        if path.startswith("<"):
-            return {"name": path, "origin": "generated"}
-        return {"name": os.path.basename(path), "path": path}
+        """A frame's DAP source, made once per file (a deep stack repeats the same few files)."""
+        source = self._sources.get(filename)
+        if source is None:
+            path = canonical(filename)
+            if path.startswith("<"):
+                source = {"name": path, "origin": "generated"}
+            else:
+                source = {"name": os.path.basename(path), "path": path}
+            self._sources[filename] = source
+        return dict(source)  # the adapter maps paths in place: each frame has its own copy
 
     # ----- faults --------------------------------------------------------------------------------
     def fault(self, where: str, exc: BaseException) -> None:

@@ -7,6 +7,7 @@ without a breakpoint DISABLEs itself after its first event, so untouched code ru
 from __future__ import annotations
 
 import sys
+from threading import get_ident
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any, Optional, Set, Tuple
 
@@ -110,6 +111,8 @@ class MonitoringBackend(Backend):
                     return self._on_line(hit, True)
             if dbg.filter.is_agent(code):
                 return DISABLE
+            if hit is None and get_ident() in dbg.agent_threads:
+                return None  # library code run by pdap during a stop (os.path…): only a user thread may stop there
             return self._on_line(hit, False)
         except Exception as exc:  # a fault in pdap never reaches the program
             self.dbg.fault("a line event", exc)

@@ -84,8 +84,8 @@ class SettraceBackend(Backend):
         """A new frame while a rare mode is on: stepping in, all-stop, exception or function breakpoints."""
         dbg = self.dbg
         code = frame.f_code
-        if dbg.filter.is_agent(code):
-            return None
+        if dbg.filter.is_agent(code) or threading.get_ident() in dbg.agent_threads:
+            return None  # pdap's code, and library code pdap runs during a stop, are never traced
         if dbg.function_breakpoints.active:
             if dbg.function_start(frame):
                 return self._local
