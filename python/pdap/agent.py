@@ -99,7 +99,6 @@ class Agent:
             "configurationDone": self._configuration_done,
             "setBreakpoints": self._set_breakpoints,
             "threads": lambda args: {"threads": self.debugger.threads()},
-            "stackTrace": self.debugger.stack_trace,
             "continue": self._resume(None),
             "next": self._resume("over"),
             "stepIn": self._resume("in"),

@@ -42,9 +42,13 @@ class Inspector:
 
     def handlers(self) -> Dict[str, Handler]:
         """The agent requests this module answers."""
-        return {"scopes": self.scopes, "variables": self.variables, "evaluate": self.evaluate,
-                "setVariable": self.set_variable, "setExpression": self.set_expression,
-                "completions": self.completions}
+        return {"stackTrace": self.stack_trace, "scopes": self.scopes, "variables": self.variables,
+                "evaluate": self.evaluate, "setVariable": self.set_variable,
+                "setExpression": self.set_expression, "completions": self.completions}
+
+    def stack_trace(self, args: Dict[str, Any]) -> Dict[str, Any]:
+        self._pause_gc()  # a deep stack's frames allocate enough to start a collection
+        return self.dbg.stack_trace(args)
 
     # ----- helpers -----------------------------------------------------------------------------
     def frame(self, frame_id: Any) -> FrameType:
