@@ -9,7 +9,7 @@ import dis
 import sys
 import threading
 from types import CodeType, FrameType
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
 from ..breakpoints import plain_condition
 from ..sources import code_lines
@@ -41,10 +41,11 @@ class SettraceBackend(Backend):
     def install(self) -> None:
         settrace_all = getattr(threading, "settrace_all_threads", None)
         if settrace_all is not None:
-            settrace_all(self._call)  # also threads that already run (3.12+)
+            settrace_all(self._global_tracer())  # also threads that already run (3.12+)
         else:
-            threading.settrace(self._call)
-            sys.settrace(self._call)
+            tracer = self._global_tracer()
+            threading.settrace(tracer)
+            sys.settrace(tracer)
         self.breakpoints_changed()
 
     def uninstall(self) -> None:
@@ -52,14 +53,23 @@ class SettraceBackend(Backend):
         sys.settrace(None)
 
     # ----- hot path ----------------------------------------------------------------------------
-    def _call(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
-        # every new frame of the program comes here: as little work as a trace function can do
-        if self.dbg.wide:
-            return self._call_wide(frame)
-        tracer = self._frame_tracer.get(id(frame.f_code), UNKNOWN)
-        if tracer is UNKNOWN:
-            return self._decide(frame.f_code)
-        return tracer
+    def _global_tracer(self) -> Callable[[FrameType, str, Any], Optional[Any]]:
+        """The trace function every new frame of the program goes through: a closure over what it
+        reads, so that the common case (a code object decided before) is one dict lookup."""
+        dbg = self.dbg
+        decided = self._frame_tracer.get  # the dict is cleared, never replaced
+        decide = self._decide
+        call_wide = self._call_wide
+
+        def call(frame: FrameType, event: str, arg: Any) -> Optional[Any]:
+            if dbg.wide:
+                return call_wide(frame)
+            tracer = decided(id(frame.f_code), UNKNOWN)
+            if tracer is UNKNOWN:
+                return decide(frame.f_code)
+            return tracer
+
+        return call
 
     def _decide(self, code: CodeType) -> Optional[Any]:
         """Trace this code's frames only if a breakpoint is on one of its own lines, so the other
