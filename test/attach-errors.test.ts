@@ -8,10 +8,10 @@ import {
   adapterSays,
   attachFails,
   Debuggee,
+  listeningRemoteApp,
   outputEvent,
   pathMappings,
   type RemoteDir,
-  remoteApp,
   startAdapter,
   WAIT_MS,
   withTimeout,
@@ -169,12 +169,7 @@ forEachPython("attach: silent and competing clients", (target) => {
   const sockets: net.Socket[] = [];
 
   before(async () => {
-    const copy = remoteApp();
-    remote = copy.remote;
-    program = Debuggee.start(target, ["-m", "pdap", "--listen", "127.0.0.1:0", copy.app], {
-      cwd: remote.dir,
-    });
-    port = await program.listeningPort();
+    ({ remote, program, port } = await listeningRemoteApp(target));
   });
   after(async () => {
     for (const adapter of adapters) await adapter.client.disconnect();

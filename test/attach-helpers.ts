@@ -208,6 +208,15 @@ export function remoteApp(): { remote: RemoteDir; app: string } {
   return { remote, app };
 }
 
+/** The "remote" copy of attach_app.py, started with `python -m pdap --listen 127.0.0.1:0` in its directory. */
+export async function listeningRemoteApp(
+  target: PythonTarget,
+): Promise<{ remote: RemoteDir; program: Debuggee; port: number }> {
+  const { remote, app } = remoteApp();
+  const program = Debuggee.start(target, ["-m", "pdap", "--listen", "127.0.0.1:0", app], { cwd: remote.dir });
+  return { remote, program, port: await program.listeningPort() };
+}
+
 export function pathMappings(remote: RemoteDir): Array<{ localRoot: string; remoteRoot: string }> {
   return [{ localRoot: FIXTURES, remoteRoot: remote.dir }];
 }

@@ -8,13 +8,13 @@ import { after, before, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import {
   type Adapter,
-  Debuggee,
+  type Debuggee,
   failure,
   HELPER_SOURCE,
+  listeningRemoteApp,
   outputEvent,
   pathMappings,
   type RemoteDir,
-  remoteApp,
   startAdapter,
 } from "./attach-helpers.js";
 import { fixture } from "./support/fixtures.js";
@@ -29,12 +29,7 @@ forEachPython("attach: listen, path mappings, detach and reattach", (target) => 
   let adapter: Adapter | undefined;
 
   before(async () => {
-    const copy = remoteApp();
-    remote = copy.remote;
-    program = Debuggee.start(target, ["-m", "pdap", "--listen", "127.0.0.1:0", copy.app], {
-      cwd: remote.dir,
-    });
-    port = await program.listeningPort();
+    ({ remote, program, port } = await listeningRemoteApp(target));
   });
   after(async () => {
     await adapter?.client.disconnect();

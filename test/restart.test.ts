@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { afterEach, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { Debuggee, pathMappings, remoteApp, startAdapter } from "./attach-helpers.js";
+import { listeningRemoteApp, pathMappings, startAdapter } from "./attach-helpers.js";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython } from "./support/pythons.js";
 import { assertAt, Scenario } from "./support/session.js";
@@ -96,18 +96,14 @@ forEachPython("restart", (target) => {
   });
 
   it("attach: restart detaches and attaches again to the same program, which runs on", async () => {
-    const copy = remoteApp();
-    const program = Debuggee.start(target, ["-m", "pdap", "--listen", "127.0.0.1:0", copy.app], {
-      cwd: copy.remote.dir,
-    });
+    const { remote, program, port } = await listeningRemoteApp(target);
     try {
-      const port = await program.listeningPort();
       const adapter = await startAdapter();
       const s = new Scenario(adapter.client, target);
       open = s;
       await s.client.start(
         "attach",
-        { connect: { host: "127.0.0.1", port }, pathMappings: pathMappings(copy.remote) },
+        { connect: { host: "127.0.0.1", port }, pathMappings: pathMappings(remote) },
         { [app.path]: [app.line("BP1")] },
       );
       program.send("one");
@@ -128,7 +124,7 @@ forEachPython("restart", (target) => {
       assert.equal(await program.exited, 0);
     } finally {
       program.child.kill();
-      copy.remote.remove();
+      remote.remove();
     }
   });
 });

@@ -6,7 +6,7 @@ import { after, before, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython } from "./support/pythons.js";
-import { Scenario } from "./support/session.js";
+import { Scenario, type Stop } from "./support/session.js";
 
 const evil = fixture("variables_evil.py");
 
@@ -21,12 +21,8 @@ forEachPython("variables of evil objects", (target) => {
   let frameId: number;
   let locals: Record<string, Variable>;
   before(async () => {
-    ({ scenario: s } = await Scenario.launch(
-      target,
-      { program: evil.path },
-      { [evil.path]: [evil.line("BP1")] },
-    ));
-    const stop = await s.stop();
+    let stop: Stop;
+    ({ scenario: s, stop } = await Scenario.launchToStop(target, evil, ["BP1"]));
     frameId = stop.frames[0].id;
   });
   after(() => s.close());

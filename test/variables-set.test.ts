@@ -6,7 +6,7 @@ import { after, before, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython } from "./support/pythons.js";
-import { Scenario } from "./support/session.js";
+import { Scenario, type Stop } from "./support/session.js";
 
 const program = fixture("variables_set.py");
 
@@ -37,12 +37,8 @@ forEachPython("setting variables and running statements", (target) => {
   }
 
   before(async () => {
-    ({ scenario: s } = await Scenario.launch(
-      target,
-      { program: program.path },
-      { [program.path]: [program.line("BP1"), program.line("BP2")] },
-    ));
-    const stop = await s.stop();
+    let stop: Stop;
+    ({ scenario: s, stop } = await Scenario.launchToStop(target, program, ["BP1", "BP2"]));
     frameId = stop.frames[0].id;
     scopes = await s.client.scopes(frameId);
     locals = byName(await s.client.variables(scopes[0].variablesReference));

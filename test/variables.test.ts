@@ -5,7 +5,7 @@ import { after, before, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython } from "./support/pythons.js";
-import { Scenario } from "./support/session.js";
+import { Scenario, type Stop } from "./support/session.js";
 
 const data = fixture("variables_data.py");
 
@@ -32,12 +32,8 @@ forEachPython("variables of real data", (target) => {
   let frameId: number;
   let locals: Record<string, Variable>;
   before(async () => {
-    ({ scenario: s } = await Scenario.launch(
-      target,
-      { program: data.path },
-      { [data.path]: [data.line("BP1")] },
-    ));
-    const stop = await s.stop();
+    let stop: Stop;
+    ({ scenario: s, stop } = await Scenario.launchToStop(target, data, ["BP1"]));
     frameId = stop.frames[0].id;
     const [scope] = await s.client.scopes(frameId);
     locals = byName(await s.client.variables(scope.variablesReference));

@@ -124,7 +124,30 @@ _K_SCALAR, _K_INT, _K_STR, _K_BYTES, _K_BYTEARRAY = range(5)
 _K_LIST, _K_TUPLE, _K_SET, _K_FROZENSET, _K_DICT, _K_DEQUE, _K_DEFAULTDICT, _K_NAMED_DICT = range(5, 13)
 _K_ARRAY, _K_NAMEDTUPLE, _K_DATACLASS, _K_NAMESPACE, _K_C, _K_USER, _K_DEFAULT, _K_NUMPY = range(13, 21)
 _K_MAPPINGPROXY, _K_DATAFRAME, _K_SERIES = 21, 22, 23
-_kinds: Dict[type, int] = {}
+
+
+class PerClass:
+    """A decision made once per class (how to render it, how to expand it): `decide(klass)`, or
+    `fallback` when deciding raises (an evil metaclass). Bounded: classes made at run time in a
+    loop must not grow it without end."""
+
+    def __init__(self, decide: Callable[[type], Any], fallback: Any, limit: int = 20_000) -> None:
+        self._decide = decide
+        self._fallback = fallback
+        self._limit = limit
+        self._known: Dict[type, Any] = {}
+
+    def __call__(self, klass: type) -> Any:
+        found = self._known.get(klass)
+        if found is None:
+            try:
+                found = self._decide(klass)
+            except Exception:
+                found = self._fallback
+            if len(self._known) > self._limit:
+                self._known.clear()
+            self._known[klass] = found
+        return found
 
 
 _SIMPLE_KINDS: Dict[Any, int] = {
@@ -172,17 +195,7 @@ def _classify(klass: type) -> int:
     return _K_USER
 
 
-def kind_of(klass: type) -> int:
-    kind = _kinds.get(klass)
-    if kind is None:
-        try:
-            kind = _classify(klass)
-        except Exception:
-            kind = _K_USER
-        if len(_kinds) > 20_000:
-            _kinds.clear()
-        _kinds[klass] = kind
-    return kind
+kind_of: Callable[[type], int] = PerClass(_classify, _K_USER)
 
 
 _SPACES = re.compile(r"\s*\n\s*")

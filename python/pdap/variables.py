@@ -20,7 +20,7 @@ from array import array
 from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
-from .safe_repr import (_MISSING, C_FUNCTION_TYPES, Renderer, _type_dict, _type_module, _type_mro, describe_exception,
+from .safe_repr import (_MISSING, C_FUNCTION_TYPES, PerClass, Renderer, _type_dict, _type_module, _type_mro, describe_exception,
                         lookup, type_name)
 
 KEY_CHARS = 200
@@ -460,7 +460,6 @@ class Series(DataFrame):
 
 _SCALAR = Scalar()
 _OBJECT = Object()
-_providers: Dict[type, Provider] = {}
 
 
 def _choose(klass: type) -> Provider:
@@ -497,18 +496,11 @@ def _choose(klass: type) -> Provider:
     return _OBJECT
 
 
+_provider_of = PerClass(_choose, _OBJECT)
+
+
 def provider(value: Any) -> Provider:
-    klass = type(value)
-    found = _providers.get(klass)
-    if found is None:
-        try:
-            found = _choose(klass)
-        except Exception:
-            found = _OBJECT
-        if len(_providers) > 20_000:
-            _providers.clear()
-        _providers[klass] = found
-    return found
+    return _provider_of(type(value))
 
 
 def iter_from(ref: Ref, make: Callable[[Any], Iterator[Any]], start: int) -> Iterator[Any]:

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapClient } from "../../src/client/client.js";
+import type { Fixture } from "./fixtures.js";
 import type { PythonTarget } from "./pythons.js";
 
 export interface Stop {
@@ -29,6 +30,23 @@ export class Scenario {
       breakpoints,
     );
     return { scenario, breakpoints: bps };
+  }
+
+  /**
+   * Launches a fixture with breakpoints on its markers and waits for the first stop: the start of
+   * most inspection scenarios.
+   */
+  static async launchToStop(
+    target: PythonTarget,
+    program: Fixture,
+    markers: string[],
+  ): Promise<{ scenario: Scenario; stop: Stop }> {
+    const { scenario } = await Scenario.launch(
+      target,
+      { program: program.path },
+      { [program.path]: markers.map((marker) => program.line(marker)) },
+    );
+    return { scenario, stop: await scenario.stop() };
   }
 
   /** Waits for the next stop and reads its stack. */
