@@ -340,3 +340,22 @@ forEachPython("variable references", (target) => {
     }
   });
 });
+
+forEachPython("cyclic GC while stopped", (target) => {
+  it("is paused while the client inspects a stop and runs again once the program resumes", async () => {
+    const gcState = fixture("gc_state.py");
+    const { scenario: s, stop } = await Scenario.launchToStop(target, gcState, ["BP1"]);
+    try {
+      await s.client.stackTrace(stop.threadId);
+      const paused = await s.evaluate(stop, "__import__('gc').isenabled()");
+      assert.equal(paused.result, "False", "no collection walks the program's objects during a stop");
+      await s.client.request("continue", { threadId: stop.threadId });
+      assert.equal(await s.exitCode(), 0);
+      const out = s.client.output("stdout");
+      assert.match(out, /gc enabled before the stop: True/);
+      assert.match(out, /gc enabled after resume: True/);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -99,6 +99,7 @@ class Agent:
             "configurationDone": self._configuration_done,
             "setBreakpoints": self._set_breakpoints,
             "threads": lambda args: {"threads": self.debugger.threads()},
+            "stackTrace": self.debugger.stack_trace,
             "continue": self._resume(None),
             "next": self._resume("over"),
             "stepIn": self._resume("in"),
@@ -110,7 +111,8 @@ class Agent:
             "exceptionInfo": lambda args: self.debugger.exception_info(args.get("threadId")),
             "breakpointLocations": self._breakpoint_locations,
         }
-        self._handlers.update(Inspector(self.debugger).handlers())
+        self.inspector = Inspector(self.debugger)
+        self._handlers.update(self.inspector.handlers())
         self._handlers.update({"source": self._source})
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork_in_child)
@@ -372,6 +374,7 @@ class Agent:
         if not isinstance(args, dict):
             link.fail(request, "'arguments' must be an object")
             return
+        self.inspector.pause_gc()
         try:
             body = handler(args)
         except (EvaluationError, LookupError, TypeError, ValueError) as exc:

@@ -42,13 +42,9 @@ class Inspector:
 
     def handlers(self) -> Dict[str, Handler]:
         """The agent requests this module answers."""
-        return {"stackTrace": self.stack_trace, "scopes": self.scopes, "variables": self.variables,
-                "evaluate": self.evaluate, "setVariable": self.set_variable,
-                "setExpression": self.set_expression, "completions": self.completions}
-
-    def stack_trace(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        self._pause_gc()  # a deep stack's frames allocate enough to start a collection
-        return self.dbg.stack_trace(args)
+        return {"scopes": self.scopes, "variables": self.variables, "evaluate": self.evaluate,
+                "setVariable": self.set_variable, "setExpression": self.set_expression,
+                "completions": self.completions}
 
     # ----- helpers -----------------------------------------------------------------------------
     def frame(self, frame_id: Any) -> FrameType:
@@ -100,7 +96,6 @@ class Inspector:
     # ----- scopes ------------------------------------------------------------------------------
     def scopes(self, args: Dict[str, Any]) -> Dict[str, Any]:
         frame = self.frame(args.get("frameId"))
-        self._pause_gc()
         scopes = [
             {"name": "Locals", "presentationHint": "locals", "expensive": False,
              "variablesReference": self.refs.add(Scope(frame, "locals"))},
@@ -123,10 +118,11 @@ class Inspector:
         return {"scopes": scopes}
 
     # ----- variables ---------------------------------------------------------------------------
-    def _pause_gc(self) -> None:
+    def pause_gc(self) -> None:
         """No cyclic-garbage collection while the program is stopped: one that our allocations would
         start walks every object of the program (100 ms with a ten-million-element list in memory).
-        The program is stopped, so the collection can wait until it resumes (Handles.reset)."""
+        The program is stopped, so the collection can wait until it resumes (Handles.reset).
+        The agent calls this before every request: any of them may allocate (a deep stackTrace does)."""
         if not self._gc_paused and getattr(self.dbg, "suspended", False) and gc.isenabled():
             gc.disable()
             self._gc_paused = True
@@ -137,10 +133,6 @@ class Inspector:
             gc.enable()
 
     def variables(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        self._pause_gc()
-        return self._variables(args)
-
-    def _variables(self, args: Dict[str, Any]) -> Dict[str, Any]:
         item = self.refs.get(args.get("variablesReference"), "variablesReference")
         renderer = self._renderer(args)
         filter = args.get("filter") if args.get("filter") in ("indexed", "named") else None
@@ -268,7 +260,6 @@ class Inspector:
         if not isinstance(expression, str):
             raise TypeError("'expression' must be a string")
         frame = self._optional_frame(args)
-        self._pause_gc()
         context = args.get("context") or "repl"
         renderer = self._renderer(args, EVALUATE_LIMITS.get(context, MAX_VALUE_CHARS))
         extras = self._extras(frame)
