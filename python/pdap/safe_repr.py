@@ -13,6 +13,7 @@ import collections
 import re
 import sys
 import types
+import weakref
 from typing import Any, Callable, Dict, List, Optional, Set
 
 from .user_code import Guard, Interrupted
@@ -129,16 +130,21 @@ _K_MAPPINGPROXY, _K_DATAFRAME, _K_SERIES = 21, 22, 23
 class PerClass:
     """A decision made once per class (how to render it, how to expand it): `decide(klass)`, or
     `fallback` when deciding raises (an evil metaclass). Bounded: classes made at run time in a
-    loop must not grow it without end."""
+    loop must not grow it without end. The classes are held weakly: a cached class would keep its
+    module's globals alive (through its methods) past the module's end, and what they hold would
+    never be finalised at exit (an unflushed file loses its last write)."""
 
     def __init__(self, decide: Callable[[type], Any], fallback: Any, limit: int = 20_000) -> None:
         self._decide = decide
         self._fallback = fallback
         self._limit = limit
-        self._known: Dict[type, Any] = {}
+        self._known: "weakref.WeakKeyDictionary[type, Any]" = weakref.WeakKeyDictionary()
 
     def __call__(self, klass: type) -> Any:
-        found = self._known.get(klass)
+        try:
+            found = self._known.get(klass)
+        except TypeError:  # not weakly referable: decided every time
+            found = None
         if found is None:
             try:
                 found = self._decide(klass)
@@ -146,7 +152,10 @@ class PerClass:
                 found = self._fallback
             if len(self._known) > self._limit:
                 self._known.clear()
-            self._known[klass] = found
+            try:
+                self._known[klass] = found
+            except TypeError:
+                pass
         return found
 
 

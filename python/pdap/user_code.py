@@ -105,13 +105,16 @@ class _Helper:
             while not self.abandoned:
                 try:
                     self.wake.acquire()
-                    job = self.job
-                    if job is not None:
-                        self._run(job)
+                    self._run_posted()  # no local here: an idle helper must keep no batch's values alive
                 except BaseException:  # an interrupt that arrived after its task had finished
                     pass
         finally:
             self.guard.helper_exited(self)
+
+    def _run_posted(self) -> None:
+        job = self.job
+        if job is not None:
+            self._run(job)
 
     def _run(self, job: _Job) -> None:
         count = len(job.items)
