@@ -1,11 +1,11 @@
 // The program is sacred: under pdap it behaves exactly as under plain Python. Objects the
 // debugger looked at while stopped are freed after the resume, and finalised at exit.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, it } from "node:test";
-import type { DapClient } from "../src/client/client.js";
+import { DapClient } from "../src/client/client.js";
 import { Debuggee, startAdapter } from "./attach-helpers.js";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython } from "./support/pythons.js";
@@ -114,5 +114,62 @@ forEachPython("nothing the debugger took at a stop outlives the resume (attach)"
     assert.equal(await program.exitCode(), 0);
     assert.equal(program.stdout, EXPECTED_STDOUT);
     assert.equal(readFileSync(outFile(dir), "utf8"), EXPECTED_FILE);
+  });
+});
+
+const subinterpreters = fixture("sacred/subinterpreters.py");
+const childStreams = fixture("sacred/child_streams.py");
+
+/** Other interpreters a program may start (older ones pdap cannot debug), where this machine has them. */
+function otherPythons(): string[] {
+  const root = path.join(os.homedir(), ".pyenv", "versions");
+  const found: string[] = [];
+  for (const version of ["2.7", "3.6", "3.8"]) {
+    const dir = existsSync(root)
+      ? readdirSync(root).find((name) => name.startsWith(`${version}.`))
+      : undefined;
+    const python = dir && path.join(root, dir, "bin", "python");
+    if (python && existsSync(python)) found.push(python);
+  }
+  return found;
+}
+
+forEachPython("the agent starts only where it was asked to", (target) => {
+  let s: Scenario | undefined;
+  after(() => s?.close());
+
+  it("leaves subinterpreters alone: the program runs to its end as without pdap", async () => {
+    ({ scenario: s } = await Scenario.launch(target, { program: subinterpreters.path }));
+    assert.equal(await s.exitCode(), 0);
+    assert.match(s.client.output("stdout"), /^run_in_subinterp: 0\n(low-level interpreters: ok\n)?done\n$/);
+    assert.equal(s.client.output("stderr"), "");
+  });
+});
+
+forEachPython("pdap never writes into a program's streams", (target) => {
+  let s: Scenario | undefined;
+  after(() => s?.close());
+
+  it("children it cannot debug run silently; the session's console says why", async () => {
+    const others = otherPythons();
+    const pythons = [...others, target.python];
+    const client = DapClient.spawnAdapter();
+    s = new Scenario(client, target);
+    client.connection.onRequest("startDebugging", () => {
+      throw new Error("this client debugs no child processes");
+    });
+    await client.start("launch", {
+      program: childStreams.path,
+      args: pythons,
+      python: target.python,
+      backend: target.backend,
+    });
+    assert.equal(await s.exitCode(), 0);
+    const expected = pythons.map((_, i) => `child ${i + 1}: out='child says hi\\n' err='' code=0\n`).join("");
+    assert.equal(client.output("stdout"), expected);
+    assert.equal(client.output("stderr"), "");
+    const console = client.output("console");
+    assert.match(console, /child \d+ runs undebugged: .*this client debugs no child processes/);
+    for (const old of others) assert.ok(console.includes(`pdap needs Python 3.9 or newer; ${old}`), console);
   });
 });

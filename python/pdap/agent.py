@@ -11,6 +11,7 @@ import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
+from . import log
 from .debugger import Debugger
 from .evaluation import EvaluationError
 from .inspector import Inspector
@@ -345,7 +346,7 @@ class Agent:
                     self._dispatch(link, message)
         except (ProtocolError, OSError) as exc:
             if not link.closed:
-                sys.stderr.write("pdap: client link closed: %s\n" % exc)
+                log.write("client link closed: %s" % exc)
         except Exception as exc:
             self.debugger.fault("client link", exc)
         finally:
@@ -432,6 +433,8 @@ class Agent:
     # ----- requests ----------------------------------------------------------------------------
     def _configure(self, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         self.options.update(args)
+        if "logDirectory" in args:
+            log.to_directory(args["logDirectory"] if isinstance(args["logDirectory"], str) else None)
         self.debugger.just_my_code = bool(args.get("justMyCode", True))
         self.debugger.show_return_value = args.get("showReturnValue", True) is not False
         children = args.get("subProcess")

@@ -36,13 +36,14 @@ def _after_fork() -> None:
     try:
         start_child(forked=True)
     except Exception as exc:  # never let a fork fail because of the debugger
-        sys.stderr.write("pdap: could not debug forked child %d: %s\n" % (os.getpid(), exc))
+        note("forked child %d runs undebugged: %s" % (os.getpid(), exc))
 
 
-def _announce(target: Dict[str, Any], body: Dict[str, Any]) -> Optional[str]:
-    """Tells the adapter about this child; returns None when a client will attach, else the reason not."""
+def _request(target: Dict[str, Any], command: str, body: Dict[str, Any]) -> Optional[str]:
+    """One request to the launching adapter; returns None when it succeeded, else the reason not."""
+    body = dict(body, token=target.get("token", ""))
     with socket.create_connection((target["host"], int(target["port"])), timeout=10) as sock:
-        payload = json.dumps({"seq": 1, "type": "request", "command": "announceChild", "arguments": body}).encode()
+        payload = json.dumps({"seq": 1, "type": "request", "command": command, "arguments": body}).encode()
         sock.sendall(b"Content-Length: %d\r\n\r\n" % len(payload) + payload)
         reader = sock.makefile("rb")
         length = 0
@@ -57,6 +58,17 @@ def _announce(target: Dict[str, Any], body: Dict[str, Any]) -> Optional[str]:
                 length = int(value.strip())
         reply = json.loads(reader.read(length).decode("utf-8"))
     return None if reply.get("success") else str(reply.get("message") or "refused")
+
+
+def note(text: str) -> None:
+    """Tells the launching session (its console, never this program's streams) something about this child."""
+    raw = os.environ.get(ENV)
+    if not raw:
+        return
+    try:
+        _request(json.loads(raw), "childNote", {"pid": os.getpid(), "text": text})
+    except Exception:
+        pass  # nobody to tell: the child runs on as without pdap
 
 
 def start_child(forked: bool = False) -> bool:
@@ -76,11 +88,9 @@ def start_child(forked: bool = False) -> bool:
     agent.start_tracing()
     token = secrets.token_urlsafe(24)
     host, port = agent.listen("127.0.0.1", 0, token)
-    body = {"token": target.get("token", ""), "pid": os.getpid(), "ppid": os.getppid(), "port": port,
+    body = {"pid": os.getpid(), "ppid": os.getppid(), "port": port,
             "host": host, "childToken": token, "argv": list(getattr(sys, "orig_argv", sys.argv)),
             "forked": forked}
-    reason = _announce(target, body)
-    if reason is not None:
-        sys.stderr.write("pdap: child %d runs undebugged: %s\n" % (os.getpid(), reason))
-        return False
+    if _request(target, "announceChild", body) is not None:
+        return False  # the adapter refused it and said why in the session's console
     return agent.configured.wait(ATTACH_WAIT)

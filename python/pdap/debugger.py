@@ -13,7 +13,7 @@ import threading
 from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
-from . import evaluation, variables
+from . import evaluation, log, variables
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
 from .exceptions import ExceptionFilters, exception_info
 from .function_breakpoints import FunctionBreakpoint, FunctionBreakpoints
@@ -561,6 +561,7 @@ class Debugger:
         """An error inside pdap: report it to the client's console, never to the program."""
         import traceback
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        log.write("internal error in %s:\n%s" % (where, text))
         try:
             self.send("output", {"category": "console", "output": "pdap internal error in %s:\n%s" % (where, text)})
         except Exception:

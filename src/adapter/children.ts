@@ -15,8 +15,14 @@ export interface ChildAnnouncement {
   forked: boolean;
 }
 
-/** Decides whether a client will attach to the child; resolves false (with a reason) to let it run on. */
+/** Decides whether a client will attach to the child; rejects (with the reason) to let it run on. */
 export type ChildHandler = (child: ChildAnnouncement) => Promise<void>;
+
+/** What a child that cannot be debugged says about itself (an old Python, an agent fault). */
+export interface ChildNote {
+  pid: number;
+  text: string;
+}
 
 export class ChildAnnouncements {
   private constructor(
@@ -24,7 +30,7 @@ export class ChildAnnouncements {
     readonly token: string,
   ) {}
 
-  static async listen(onChild: ChildHandler): Promise<ChildAnnouncements> {
+  static async listen(onChild: ChildHandler, onNote: (note: ChildNote) => void): Promise<ChildAnnouncements> {
     const token = randomBytes(24).toString("base64url");
     const server = net.createServer((socket) => {
       const connection = new DapConnection(socket, socket, "child agent");
@@ -35,6 +41,13 @@ export class ChildAnnouncements {
           throw new DapError("announceChild needs port and childToken");
         }
         await onChild(child);
+        return {};
+      });
+      connection.onRequest("childNote", async (request) => {
+        const note = (request.arguments ?? {}) as Partial<ChildNote> & { token?: unknown };
+        if (!tokenMatches(note.token, token)) throw new DapError("access token refused");
+        if (typeof note.text !== "string") throw new DapError("childNote needs text");
+        onNote({ pid: Number(note.pid), text: note.text.slice(0, 4096) });
         return {};
       });
     });

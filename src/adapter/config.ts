@@ -36,6 +36,7 @@ export interface AttachConfig {
   showReturnValue: boolean;
   /** seconds to wait for the agent: its answer (connect) or its call (listen) */
   timeout?: number;
+  logToFile: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -198,6 +199,7 @@ export function parseAttach(args: Args): AttachConfig {
     redirectOutput: bool(args, "redirectOutput", true),
     showReturnValue: bool(args, "showReturnValue", true),
     timeout: typeof timeout === "number" ? timeout : undefined,
+    logToFile: bool(args, "logToFile", false),
   };
 }
 

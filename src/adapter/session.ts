@@ -3,7 +3,9 @@
 // mapped between the client's files and the debuggee's.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { type DapConnection, DapError } from "../dap/connection.js";
@@ -184,20 +186,35 @@ export class DebugSession {
       justMyCode: config.justMyCode,
       stopOnEntry: config.stopOnEntry,
       showReturnValue: config.showReturnValue,
+      logDirectory: this.logDirectory(config.logToFile),
     };
     if (!config.subProcess) return options;
-    this.children = await ChildAnnouncements.listen((child) => this.startChildSession(child, config));
+    this.children = await ChildAnnouncements.listen(
+      (child) => this.startChildSession(child, config),
+      (note) => this.say(`pdap: ${note.text}\n`),
+    );
     return { ...options, subProcess: this.children.address };
   }
 
-  /** A child Python announced itself: ask the client for a session attached to it. */
+  /**
+   * A child Python announced itself: ask the client for a session attached to it. A child that
+   * runs on undebugged is said so in this session's console (never in the program's streams).
+   */
   private async startChildSession(child: ChildAnnouncement, config: LaunchConfig): Promise<void> {
-    if (!this.clientCapabilities.supportsStartDebuggingRequest) {
-      throw new DapError("the client cannot start sessions for child processes (no startDebugging)");
+    try {
+      if (!this.clientCapabilities.supportsStartDebuggingRequest) {
+        throw new DapError("the client cannot start sessions for child processes (no startDebugging)");
+      }
+      if (this.client.isClosed || this.ending.signal.aborted)
+        throw new DapError("the parent session has ended");
+      await this.client.request(
+        "startDebugging",
+        childConfiguration(child, { justMyCode: config.justMyCode }),
+      );
+    } catch (error) {
+      this.say(`pdap: child ${child.pid} runs undebugged: ${(error as Error).message}\n`);
+      throw error;
     }
-    if (this.client.isClosed || this.ending.signal.aborted)
-      throw new DapError("the parent session has ended");
-    await this.client.request("startDebugging", childConfiguration(child, { justMyCode: config.justMyCode }));
   }
 
   private async attach(config: AttachConfig): Promise<undefined> {
@@ -223,6 +240,7 @@ export class DebugSession {
       // launch gets output from the process's pipes; an attached program's output is teed by the agent
       teeOutput: config.redirectOutput,
       remoteRoots: this.mapper.remoteRoots,
+      logDirectory: this.logDirectory(config.logToFile),
     });
     return undefined;
   }
@@ -258,6 +276,20 @@ export class DebugSession {
     } finally {
       listener.close();
     }
+  }
+
+  /** logToFile: where the agent writes pdap-agent-PID.log (PDAP_LOG_DIR, else a pdap-logs temp folder). */
+  private logDirectory(wanted: boolean): string | undefined {
+    if (!wanted) return undefined;
+    const directory = process.env.PDAP_LOG_DIR || path.join(os.tmpdir(), "pdap-logs");
+    try {
+      mkdirSync(directory, { recursive: true });
+    } catch (error) {
+      this.say(`pdap: logToFile: cannot create ${directory}: ${(error as Error).message}\n`);
+      return undefined;
+    }
+    this.say(`pdap: the agent logs to ${path.join(directory, "pdap-agent-PID.log")}\n`);
+    return directory;
   }
 
   private say(output: string): void {
