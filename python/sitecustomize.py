@@ -60,8 +60,10 @@ def _debug_this_child():
               % (os.getpid(), sys.executable, sys.version_info[0], sys.version_info[1]))
         return
     try:
-        from pdap import children
+        import pdap
 
+        with pdap.isolation.imports():  # none of the program's files, whatever they are named
+            from pdap import children
         children.start_child()
     except Exception as exc:  # a debugger fault must never stop the program from starting
         _note("child %d runs undebugged: %s" % (os.getpid(), exc))

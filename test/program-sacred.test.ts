@@ -173,3 +173,70 @@ forEachPython("pdap never writes into a program's streams", (target) => {
     for (const old of others) assert.ok(console.includes(`pdap needs Python 3.9 or newer; ${old}`), console);
   });
 });
+
+const shadowing = fixture("sacred/shadowing/app.py");
+const SHADOWING_OUTPUT = "key: from the program's own secrets.py\n";
+
+/** At the stop: the stack, the locals, an evaluation that fails (pdap formats its traceback). */
+async function inspectShadowed(client: DapClient, threadId: number): Promise<void> {
+  const { stackFrames } = await client.stackTrace(threadId);
+  assert.equal(stackFrames[0].line, shadowing.line("BP1"));
+  const [locals] = await client.scopes(stackFrames[0].id);
+  const names = (await client.variables(locals.variablesReference)).map((v) => v.name);
+  assert.ok(names.includes("key"), names.join());
+  assert.equal(
+    (await client.evaluate("secrets.API_KEY", stackFrames[0].id, "watch")).result,
+    `"from the program's own secrets.py"`,
+  );
+  await client.evaluate("1 / 0", stackFrames[0].id).catch(() => undefined);
+}
+
+forEachPython("files named like standard modules beside the program", (target) => {
+  let s: Scenario | undefined;
+  let program: Debuggee | undefined;
+  let client: DapClient | undefined;
+  after(async () => {
+    await s?.close();
+    await client?.disconnect();
+    program?.kill();
+  });
+
+  it("launch: pdap imports none of them, the program imports its own", async () => {
+    ({ scenario: s } = await Scenario.launch(
+      target,
+      { program: shadowing.path, cwd: path.dirname(shadowing.path) },
+      { [shadowing.path]: [shadowing.line("BP1")] },
+    ));
+    const stop = await s.stop();
+    await inspectShadowed(s.client, stop.threadId);
+    await s.client.request("continue", { threadId: stop.threadId });
+    assert.equal(await s.exitCode(), 0);
+    assert.equal(s.client.output("stdout"), SHADOWING_OUTPUT);
+    assert.equal(s.client.output("stderr"), "");
+  });
+
+  it("python -m pdap --listen with a token: the same", async () => {
+    const token = "a-token-for-this-test";
+    program = Debuggee.start(
+      target,
+      ["-m", "pdap", "--listen", "127.0.0.1:0", "--wait-for-client", "app.py"],
+      {
+        cwd: path.dirname(shadowing.path),
+        env: { PDAP_TOKEN: token },
+      },
+    );
+    const port = await program.listeningPort();
+    client = startAdapter().client;
+    await client.start(
+      "attach",
+      { connect: { host: "127.0.0.1", port }, token },
+      { [shadowing.path]: [shadowing.line("BP1")] },
+    );
+    const stop = await client.nextStop();
+    await inspectShadowed(client, stop.body.threadId ?? 0);
+    await client.request("continue", { threadId: stop.body.threadId });
+    assert.equal(await program.exitCode(), 0);
+    assert.equal(program.stdout, SHADOWING_OUTPUT);
+    assert.match(program.stderr, /^pdap: listening on \S+\n$/);
+  });
+});

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional, Tuple
+
+from . import isolation
+
+with isolation.imports():  # a typing.py beside the program is not ours
+    from typing import Optional, Tuple
 
 __all__ = ["listen", "connect", "wait_for_client", "is_client_connected", "breakpoint"]
 
@@ -21,7 +25,8 @@ def load_agent() -> None:
     saved = sys.dont_write_bytecode
     sys.dont_write_bytecode = False
     try:
-        from . import agent  # noqa: F401
+        with isolation.imports():  # the standard library's modules, never the program's same-named files
+            from . import agent  # noqa: F401
     finally:
         sys.dont_write_bytecode = saved
 

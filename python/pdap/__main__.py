@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-from typing import List, Optional, Set, Tuple
+
+from . import isolation
+
+with isolation.imports():  # the program's directory is on sys.path: none of its files are ours
+    import threading
+    from typing import List, Optional, Set, Tuple
 
 USAGE = __doc__.strip() + """
 
@@ -89,8 +93,10 @@ def _stop_uncaught(agent: "Agent", exc: BaseException) -> None:
 
 def main(argv: List[str]) -> int:
     opts = parse(argv)
-    from . import runner
     from . import load_agent
+
+    with isolation.imports():
+        from . import runner
 
     load_agent()
     from .agent import get_agent, parse_address

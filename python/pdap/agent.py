@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
-from . import log
+from . import isolation, log
 from .debugger import Debugger
 from .evaluation import EvaluationError
 from .inspector import Inspector
@@ -54,7 +54,7 @@ def is_loopback(host: str) -> bool:
     if host.lower() in ("localhost", "localhost."):
         return True
     try:
-        import ipaddress  # here, not at start-up: most sessions never ask
+        ipaddress = isolation.stdlib('ipaddress')  # when first needed, not at start-up
 
         return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
     except ValueError:
@@ -193,7 +193,7 @@ class Agent:
             raise OSError("pdap: cannot listen on %s:%d: %s" % (host, port, exc.strerror or exc)) from None
         bound = self.listening = (str(server.getsockname()[0]), int(server.getsockname()[1]))
         if not token and not is_loopback(str(address[0])):
-            import secrets  # here, not at start-up (it loads OpenSSL): most sessions never need it
+            secrets = isolation.stdlib('secrets')  # when first needed, not at start-up
 
             token = secrets.token_urlsafe(24)
             sys.stderr.write(
@@ -270,7 +270,7 @@ class Agent:
             args = request.get("arguments")
             given = str(args.get("token") or "") if isinstance(args, dict) else ""
             expected = self.listen_token
-            import hmac
+            hmac = isolation.stdlib('hmac')
 
             if expected and not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
                 reason = "wrong access token" if given else "no access token"
@@ -439,7 +439,8 @@ class Agent:
         self.debugger.show_return_value = args.get("showReturnValue", True) is not False
         children = args.get("subProcess")
         if isinstance(children, dict) and isinstance(children.get("port"), int):
-            from . import children as child_processes
+            with isolation.imports():
+                from . import children as child_processes
             child_processes.enable(str(children.get("host", "127.0.0.1")), children["port"], str(children.get("token", "")))
         return self._configure_link(args)
 
@@ -566,7 +567,7 @@ class Agent:
         try:
             if os.path.getsize(wanted) > MAX_SOURCE_BYTES:
                 raise LookupError("%s is too large to show" % path)
-            import tokenize
+            tokenize = isolation.stdlib('tokenize')
 
             with tokenize.open(wanted) as f:
                 return {"content": f.read(), "mimeType": "text/x-python"}

@@ -13,7 +13,7 @@ import threading
 from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
-from . import evaluation, log, variables
+from . import evaluation, isolation, log, variables
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
 from .exceptions import ExceptionFilters, exception_info
 from .function_breakpoints import FunctionBreakpoint, FunctionBreakpoints
@@ -118,8 +118,9 @@ class Debugger:
         self._next_thread_id = itertools.count(1)
         self.frames = variables.Handles()
         self.refs = variables.Handles()
-        from .backends import create
-        self.backend = create(self, backend)
+        with isolation.imports():  # the backend's modules load here, after pdap's own import
+            from .backends import create
+            self.backend = create(self, backend)
 
     # ----- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -559,7 +560,7 @@ class Debugger:
     # ----- faults --------------------------------------------------------------------------------
     def fault(self, where: str, exc: BaseException) -> None:
         """An error inside pdap: report it to the client's console, never to the program."""
-        import traceback
+        traceback = isolation.stdlib("traceback")
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         log.write("internal error in %s:\n%s" % (where, text))
         try:

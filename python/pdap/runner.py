@@ -8,6 +8,7 @@ import traceback
 import types
 from typing import List, Optional
 
+from . import isolation
 from .sources import PDAP_DIR
 
 
@@ -29,6 +30,7 @@ def run_file(path: str, args: List[str]) -> None:
     code = compile(source, path, "exec", dont_inherit=True)
     sys.argv = [path, *args]
     sys.path[0] = os.path.dirname(path)
+    isolation.unshadow()  # the program's directory now stands where `python -m pdap` had put the cwd
     main = _fresh_main(path)
     exec(code, main.__dict__)
 
@@ -36,12 +38,14 @@ def run_file(path: str, args: List[str]) -> None:
 def run_module(name: str, args: List[str]) -> None:
     sys.argv = [name, *args]  # runpy replaces argv[0] with the module's file
     sys.path[0] = os.getcwd()
+    isolation.unshadow()
     runpy._run_module_as_main(name, alter_argv=True)  # type: ignore[attr-defined]
 
 
 def run_code(text: str, args: List[str]) -> None:
     sys.argv = ["-c", *args]
     sys.path[0] = ""
+    isolation.unshadow()
     main = _fresh_main(None)
     exec(compile(text, "<string>", "exec", dont_inherit=True), main.__dict__)
 
