@@ -37,7 +37,7 @@ export async function serveTcp(host: string, port: number): Promise<net.Server> 
   return server;
 }
 
-export function isLoopback(host: string): boolean {
+export function isLoopback(host: string): Promise<boolean> {
   return isLoopbackHost(host);
 }
 
@@ -49,7 +49,7 @@ export function isLoopback(host: string): boolean {
 export async function startAgentListener(address: string): Promise<AgentListener> {
   const { host, port } = parseHostPort(address, "--listen-for-agents");
   let token = process.env.PDAP_TOKEN || undefined;
-  const generated = !token && !isLoopbackHost(host);
+  const generated = !token && !(await isLoopbackHost(host));
   if (generated) token = generateToken();
   const listener = await listenForAgents(host, port, token);
   listener.onQueued = (agent) => {

@@ -32,7 +32,7 @@ export function buildProgram(): Command {
         serveStdio();
         return;
       }
-      if (!isLoopback(options.host)) {
+      if (!(await isLoopback(options.host))) {
         process.stderr.write(
           `pdap adapter: warning: serving DAP on non-loopback ${options.host}; anyone who can reach it can run code\n`,
         );
