@@ -24,9 +24,12 @@ import { pythonMatrix } from "./support/pythons.js";
 const target = pythonMatrix().targets[0];
 
 /** `pdap adapter --port 0`: the process and the port it printed. */
-async function tcpAdapter(): Promise<{ process: ChildProcess; port: number; stderr: () => string }> {
+async function tcpAdapter(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ process: ChildProcess; port: number; stderr: () => string }> {
   const child = spawn(process.execPath, [PDAP_BIN, "adapter", "--port", "0"], {
     stdio: ["ignore", "ignore", "pipe"],
+    env,
   });
   let err = "";
   child.stderr?.setEncoding("utf8");
@@ -222,6 +225,53 @@ describe("hostile input: pdap adapter --port", { skip: target ? false : "no Pyth
     await realClientGetsThrough();
     assert.match(adapter.stderr(), /listening on/);
     assert.equal(adapter.process.exitCode, null, "the adapter died");
+  });
+});
+
+describe("pdap adapter --port with an access token (PDAP_ADAPTER_TOKEN)", {
+  skip: target ? false : "no Python found",
+}, () => {
+  const TOKEN = "adapter-token-for-the-suite";
+  let adapter: Awaited<ReturnType<typeof tcpAdapter>>;
+  const marker = new Marker();
+
+  before(async () => {
+    adapter = await tcpAdapter({ ...process.env, PDAP_ADAPTER_TOKEN: TOKEN });
+  });
+  after(() => {
+    adapter?.process.kill();
+    marker.remove();
+  });
+
+  for (const [what, adapterToken] of [
+    ["without a token", undefined],
+    ["with a wrong token", "guess"],
+  ] as const) {
+    it(`refuses a launch ${what}, closes the link, runs nothing`, async () => {
+      const client = await Probe.open(adapter.port);
+      client.send(request(1, "initialize", { adapterID: "probe" }));
+      client.send(request(2, "launch", { ...markerLaunch(marker), adapterToken }));
+      const answer = await client.answer(/"command":"launch"/);
+      assert.match(answer, /"success":false/);
+      assert.match(answer, adapterToken ? /access token refused/ : /needs an access token/);
+      await client.closedByListener("a refused token");
+      assert.equal(marker.exists, false);
+    });
+  }
+
+  it("accepts a launch with the right token", async () => {
+    const client = await DapClient.connect("127.0.0.1", adapter.port);
+    try {
+      await client.start("launch", {
+        python: target.python,
+        code: "print('token client ran')",
+        adapterToken: TOKEN,
+      });
+      await outputEvent(client, "token client ran");
+    } finally {
+      await client.disconnect();
+    }
+    assert.doesNotMatch(adapter.stderr(), new RegExp(TOKEN), "the token was logged");
   });
 });
 

@@ -256,6 +256,7 @@ forEachVersion("hostile input: absurd requests to an attached agent", (target) =
       `${"1+".repeat(500_000)}1`,
       `${"(".repeat(500_000)}1${")".repeat(500_000)}`,
       `x${" ".repeat(1_000_000)}`,
+      `a${".b".repeat(40_000)}`, // short enough to compile, too deep for the compiler
     ]) {
       const message = await client.evaluate(expression, top.id, "repl").then(
         () => "",

@@ -39,7 +39,7 @@ export class AgentLink {
   }
 }
 
-function tokensEqual(given: string, expected: string): boolean {
+export function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

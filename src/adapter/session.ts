@@ -21,7 +21,7 @@ import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
 import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
-import { initializeFirst } from "./requestOrder.js";
+import { initializeFirst } from "./requestGates.js";
 
 const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 /** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
