@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { isLoopbackHost } from "../src/adapter/agentLink.js";
+import { isLoopbackHost, MAX_AGENT_HANDSHAKE_BYTES } from "../src/adapter/agentLink.js";
 import { DapClient, PDAP_BIN } from "../src/client/client.js";
 import { MAX_HEADER_BYTES, MAX_MESSAGE_BYTES } from "../src/dap/framing.js";
-import { outputEvent } from "./attach-helpers.js";
+import { adapterSays, Debuggee, outputEvent, startAdapter } from "./attach-helpers.js";
 import {
   browserGet,
   browserPost,
@@ -272,6 +272,46 @@ describe("pdap adapter --port with an access token (PDAP_ADAPTER_TOKEN)", {
       await client.disconnect();
     }
     assert.doesNotMatch(adapter.stderr(), new RegExp(TOKEN), "the token was logged");
+  });
+});
+
+describe("hostile input: the adapter's listener for agents (--listen-for-agents)", {
+  skip: target ? false : "no Python found",
+}, () => {
+  it("refuses HTTP and oversized handshakes; a real agent still dials in", async (t) => {
+    const adapter = startAdapter(["--listen-for-agents", "127.0.0.1:0"]);
+    const program: { debuggee?: Debuggee } = {};
+    t.after(async () => {
+      await adapter.client.disconnect();
+      program.debuggee?.kill();
+    });
+    const port = Number((await adapterSays(adapter, /waiting for agents on 127\.0\.0\.1:(\d+)/))[1]);
+    const page = await Probe.open(port);
+    page.send(
+      browserPost(
+        port,
+        request(1, "handshake", { protocol: 1, pid: 1, argv: ["evil"] }),
+        "http://evil.example",
+      ),
+    );
+    await page.answer(/^HTTP\/1\.1 400 /);
+    await page.closedByListener("an HTTP POST");
+    const big = await Probe.open(port);
+    big.send(`Content-Length: ${MAX_AGENT_HANDSHAKE_BYTES + 1}\r\n\r\n`);
+    await big.closedByListener("an oversized handshake");
+    assert.doesNotMatch(adapter.stderr(), /agent of pid 1 /);
+    program.debuggee = Debuggee.start(target, [
+      "-m",
+      "pdap",
+      "--connect",
+      `127.0.0.1:${port}`,
+      "-c",
+      "print('agent ran')",
+    ]);
+    await adapterSays(
+      adapter,
+      new RegExp(`agent of pid ${program.debuggee.child.pid} .* waits for a client`),
+    );
   });
 });
 

@@ -5,11 +5,14 @@ import { lookup } from "node:dns/promises";
 import net from "node:net";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapConnection, DapError } from "../dap/connection.js";
+import { MAX_MESSAGE_BYTES } from "../dap/framing.js";
 
 /** The agent protocol version this adapter speaks (the handshake's `protocol`). */
 export const AGENT_PROTOCOL = 1;
-/** An agent that dials in must complete its handshake within this time. */
+/** An agent that dials in must complete its handshake within this time (one deadline for all of it). */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** The largest message accepted on an agent link before its handshake passed. */
+export const MAX_AGENT_HANDSHAKE_BYTES = 1024 * 1024;
 
 export interface AgentInfo {
   protocol: number;
@@ -140,6 +143,7 @@ export class AgentListener {
     }
     socket.on("error", () => {});
     const connection = new DapConnection(socket, socket, "agent");
+    connection.limitMessages(MAX_AGENT_HANDSHAKE_BYTES);
     const timer = setTimeout(
       () => connection.close(new Error("no handshake from the agent")),
       HANDSHAKE_TIMEOUT_MS,
@@ -162,6 +166,7 @@ export class AgentListener {
         setImmediate(() => connection.close());
         throw error;
       }
+      connection.limitMessages(MAX_MESSAGE_BYTES);
       // deliver after the response is on its way, so the agent hears "welcome" first
       setImmediate(() => this.deliver(new AgentLink(connection, info)));
       return {};

@@ -49,6 +49,7 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
   private readonly handlers = new Map<string, RequestHandler>();
   private fallbackHandler: RequestHandler | undefined;
   private readonly gates: RequestGate[] = [];
+  private readonly decoder = new MessageDecoder();
   private closed = false;
   private closeError: Error | undefined;
 
@@ -60,11 +61,10 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     super();
     // small messages back to back (a response, then an event) must not wait for Nagle's ACK
     if (input instanceof Socket) input.setNoDelay(true);
-    const decoder = new MessageDecoder();
     input.on("data", (chunk: Buffer) => {
       let messages: Array<Message | Malformed>;
       try {
-        messages = decoder.push(chunk);
+        messages = this.decoder.push(chunk);
       } catch (error) {
         if (error instanceof HttpRequestRefused) this.refuseHttp(error);
         else this.close(error as Error);
@@ -93,6 +93,11 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
   /** Handles every command without its own handler (the adapter forwards those to the agent). */
   onAnyRequest(handler: RequestHandler): void {
     this.fallbackHandler = handler;
+  }
+
+  /** The largest message accepted from now on (a larger one closes the link); see MAX_MESSAGE_BYTES. */
+  limitMessages(bytes: number): void {
+    this.decoder.maxBytes = bytes;
   }
 
   /** Adds a check every incoming request must pass before its handler runs (see RequestGate). */

@@ -60,7 +60,8 @@ export class MessageDecoder {
   /** Header parsed, body not complete yet: the body's start offset and length. */
   private pending: { start: number; length: number } | undefined;
 
-  constructor(private readonly maxBytes = MAX_MESSAGE_BYTES) {}
+  /** The largest body accepted; a link lowers it while its peer is not yet known (a handshake). */
+  constructor(public maxBytes = MAX_MESSAGE_BYTES) {}
 
   push(chunk: Buffer): Array<Message | Malformed> {
     this.chunks.push(chunk);
