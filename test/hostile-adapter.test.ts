@@ -7,7 +7,12 @@ import { after, before, describe, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { isLoopbackHost, MAX_AGENT_HANDSHAKE_BYTES } from "../src/adapter/agentLink.js";
 import { DapClient, PDAP_BIN } from "../src/client/client.js";
-import { MAX_HEADER_BYTES, MAX_MESSAGE_BYTES } from "../src/dap/framing.js";
+import {
+  HttpRequestRefused,
+  MAX_HEADER_BYTES,
+  MAX_MESSAGE_BYTES,
+  MessageDecoder,
+} from "../src/dap/framing.js";
 import { adapterSays, Debuggee, outputEvent, startAdapter } from "./attach-helpers.js";
 import {
   browserGet,
@@ -367,6 +372,36 @@ describe("hostile input: pdap adapter on stdio", { skip: target ? false : "no Py
     t.after(() => client.disconnect());
     await client.start("launch", { python: target.python, code: "print('stdio client ran')" });
     await outputEvent(client, "stdio client ran");
+  });
+});
+
+describe("DAP framing is strict but not fragile", () => {
+  it("decodes a stream split at every byte, with any header lines a DAP client may send", () => {
+    const messages = [
+      { seq: 1, type: "request", command: "initialize", arguments: { adapterID: "ünïcode" } },
+      { seq: 2, type: "request", command: "threads" },
+    ];
+    const bytes = Buffer.from(
+      `Content-Length: ${Buffer.byteLength(JSON.stringify(messages[0]))}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n${JSON.stringify(messages[0])}${frame(messages[1])}`,
+    );
+    const decoder = new MessageDecoder();
+    const decoded: unknown[] = [];
+    for (const byte of bytes) decoded.push(...decoder.push(Buffer.from([byte])));
+    assert.deepEqual(decoded, messages);
+  });
+
+  it("refuses HTTP at its first line, as a whole or a byte at a time", () => {
+    for (const text of [
+      "GET / HTTP/1.1\r\n",
+      "POST /x HTTP/1.1\r\nHost: a\r\n\r\n",
+      "OPTIONS * HTTP/1.1\r\n",
+    ]) {
+      assert.throws(() => new MessageDecoder().push(Buffer.from(text)), HttpRequestRefused, text);
+      const decoder = new MessageDecoder();
+      assert.throws(() => {
+        for (const byte of Buffer.from(text)) decoder.push(Buffer.from([byte]));
+      }, HttpRequestRefused);
+    }
   });
 });
 

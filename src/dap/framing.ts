@@ -128,11 +128,10 @@ function checkHeaderLines(header: string, partial = false): void {
   for (const [index, line] of lines.entries()) {
     const colon = line.indexOf(":");
     const incomplete = partial && index === lines.length - 1;
-    if (
-      incomplete
-        ? !HEADER_NAME_SO_FAR.test(colon < 0 ? line : line.slice(0, colon + 1))
-        : !HEADER_LINE.test(line)
-    ) {
+    // an incomplete line may end in the CR of its CRLF, or be the CR of the blank line
+    const nameSoFar = colon < 0 ? line.replace(/\r$/, "") : line.slice(0, colon + 1);
+    const wellFormed = incomplete ? HEADER_NAME_SO_FAR.test(nameSoFar) : HEADER_LINE.test(line);
+    if (!wellFormed) {
       if (index === 0 && HTTP_METHOD_START.test(line)) throw new HttpRequestRefused("request line");
       throw new FramingError(`not a DAP header line: ${JSON.stringify(line.slice(0, 80))}`);
     }
