@@ -81,8 +81,10 @@ class Link:
             if line in (b"\r\n", b"\n"):
                 break
             header_bytes += len(line)
-            if header_bytes > MAX_HEADER_BYTES or not line.endswith(b"\n"):
+            if header_bytes > MAX_HEADER_BYTES:
                 raise ProtocolError("DAP header longer than %d bytes" % MAX_HEADER_BYTES)
+            if not line.endswith(b"\n"):
+                return None  # the peer went away in the middle of a header line
             if not _HEADER_LINE.match(line):
                 if first and _HTTP_METHOD.match(line):
                     raise HttpRequestRefused("refused an HTTP request: this port speaks DAP, not HTTP")
