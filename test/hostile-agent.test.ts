@@ -4,8 +4,10 @@
 // carries runs (its payload would create a marker file). Run once per Python version: the
 // listener does not depend on the tracing backend.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
+import { AGENT_PYTHONPATH } from "../src/adapter/launcher.js";
 import {
   type Adapter,
   Debuggee,
@@ -21,9 +23,18 @@ import { type PythonTarget, pythonMatrix } from "./support/pythons.js";
 
 const app = fixture("attach_app.py");
 const TOKEN = "hostile-suite-token";
-/** The agent's bounds (python/pdap/agent.py) that the probes go past. */
-const MAX_PENDING_HANDSHAKES = 32;
-const MAX_HANDSHAKE_BYTES = 64 * 1024;
+/** The agent's bounds that the probes go past, read from python/pdap/agent.py. */
+function agentBounds(target: PythonTarget): { pendingHandshakes: number; handshakeBytes: number } {
+  const code = "from pdap import agent; print(agent.MAX_PENDING_HANDSHAKES, agent.MAX_HANDSHAKE_BYTES)";
+  const [pending, bytes] = execFileSync(target.python, ["-c", code], {
+    env: { ...process.env, PYTHONPATH: AGENT_PYTHONPATH },
+    encoding: "utf8",
+  })
+    .trim()
+    .split(" ")
+    .map(Number);
+  return { pendingHandshakes: pending, handshakeBytes: bytes };
+}
 
 /** One target per Python version present (the first backend listed for it). */
 function forEachVersion(title: string, suite: (target: PythonTarget) => void): void {
@@ -131,6 +142,7 @@ forEachVersion("hostile input: the agent's listener without a token (loopback)",
 
 forEachVersion("hostile input: the agent's listener with a token", (target) => {
   const listener = listeningProgram(target, TOKEN);
+  const bounds = agentBounds(target);
 
   it("a handshake dripped slowly is closed at its one deadline, not kept alive by each byte", async () => {
     const drippers: Probe[] = [];
@@ -161,7 +173,7 @@ forEachVersion("hostile input: the agent's listener with a token", (target) => {
         if (i % 3 === 2) member.send(handshake("a wrong guess"));
         crowd.push(member);
       }
-      assert.ok(crowd.length > MAX_PENDING_HANDSHAKES);
+      assert.ok(crowd.length > bounds.pendingHandshakes);
       const { client } = listener.adapter();
       await client.start("attach", listener.attachArgs(), { [app.path]: [app.line("BP1")] });
       await stopsAtBreakpoint(client, listener.state.program, "three");
@@ -176,7 +188,7 @@ forEachVersion("hostile input: the agent's listener with a token", (target) => {
     const closes: Array<[string, string]> = [
       ["a line that is no header", "hello\r\n\r\n"],
       ["a bad Content-Length", "Content-Length: x\r\n\r\n"],
-      ["an oversized handshake", `Content-Length: ${MAX_HANDSHAKE_BYTES + 1}\r\n\r\n`],
+      ["an oversized handshake", `Content-Length: ${bounds.handshakeBytes + 1}\r\n\r\n`],
       ["a body that is not JSON", "Content-Length: 3\r\n\r\nabc"],
     ];
     for (const [what, bytes] of closes) {
