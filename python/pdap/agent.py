@@ -15,14 +15,22 @@ from . import isolation, log
 from .debugger import Debugger
 from .evaluation import EvaluationError
 from .inspector import Inspector
-from .protocol import Link, Message, ProtocolError
+from .protocol import HttpRequestRefused, Link, Message, ProtocolError
 from .sources import SourceLines
 from .sources import canonical
 
 PROTOCOL_VERSION = 1
 CONNECT_TIMEOUT = 10.0  # dialing an adapter, and its handshake answer
-HANDSHAKE_TIMEOUT = 10.0  # a client that connects must send its handshake within this time
-MAX_PENDING_HANDSHAKES = 8  # connections still in their handshake; more are closed at once
+HANDSHAKE_TIMEOUT = 5.0  # one deadline for a connection's whole handshake, however it drips in
+# connections still in their handshake: a new one beyond this evicts the oldest, so idle or slow
+# connections never lock out a client that sends its handshake at once
+MAX_PENDING_HANDSHAKES = 32
+# requests that run the user's code for up to the evaluation time bound (inspector.EVALUATE_TIMEOUTS):
+# meanwhile the link is watched, so a client that vanishes lets its program go at once
+WATCHED_REQUESTS = frozenset(("evaluate", "setVariable", "setExpression"))
+CLIENT_GONE_POLL = 0.25  # seconds between looks at the link during such a request
+MAX_HANDSHAKE_BYTES = 64 * 1024  # a handshake message larger than this ends the connection
+LISTEN_BACKLOG = 64  # connections the kernel queues before the accept thread takes them
 TAKEOVER_TIMEOUT = 5.0  # a new client waits this long for the previous one to be detached
 EXIT_GRACE = 1.0  # at exit, how long the last messages may take to reach the adapter
 FLUSH_TIMEOUT = 1.0  # terminate: how long flushing the program's stdout/stderr may take
@@ -51,12 +59,17 @@ class Worker:
 
 
 def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        ipaddress = isolation.stdlib('ipaddress')  # when first needed, not at start-up
+    """True when every address `host` resolves to is a loopback address: decided by the resolved
+    addresses, never by the spelling (`127.example.com` may point anywhere)."""
+    ipaddress = isolation.stdlib("ipaddress")  # when first needed, not at start-up
 
-        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    try:
+        found = socket.getaddrinfo(host.strip("[]"), None, 0, socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return False
+    try:
+        return bool(found) and all(
+            ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]).is_loopback for info in found)
     except ValueError:
         return False
 
@@ -92,7 +105,7 @@ class Agent:
         self._serve_thread: Optional[Worker] = None  # reads the current link
         self._client_lock = threading.Lock()  # the current link, its state, pending handshakes
         self._takeover_lock = threading.Lock()  # one new client at a time replaces the current one
-        self._handshakes = 0
+        self._pending: Dict[Link, float] = {}  # connections in their handshake -> their deadline
         self._exit_hook = False
         self._started = False
         self._handlers: Dict[str, Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]] = {
@@ -187,13 +200,13 @@ class Agent:
             else:
                 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             server.bind(address)
-            server.listen(8)
+            server.listen(LISTEN_BACKLOG)
         except OSError as exc:
             server.close()
             raise OSError("pdap: cannot listen on %s:%d: %s" % (host, port, exc.strerror or exc)) from None
         bound = self.listening = (str(server.getsockname()[0]), int(server.getsockname()[1]))
         if not token and not is_loopback(str(address[0])):
-            secrets = isolation.stdlib('secrets')  # when first needed, not at start-up
+            secrets = isolation.stdlib("secrets")  # when first needed, not at start-up
 
             token = secrets.token_urlsafe(24)
             sys.stderr.write(
@@ -225,29 +238,20 @@ class Agent:
         return worker
 
     def _accept_loop(self, server: socket.socket) -> None:
+        """Accepts connections; while handshakes are pending, it also wakes at their deadlines to close them."""
         while True:
             try:
+                server.settimeout(self._close_overdue())
                 sock, _ = server.accept()
+            except socket.timeout:
+                continue
             except OSError:
                 if server.fileno() < 0:
                     return
                 time.sleep(0.1)  # e.g. out of file descriptors: try again later, never spin
                 continue
             try:
-                with self._client_lock:
-                    busy = self._handshakes >= MAX_PENDING_HANDSHAKES
-                    if not busy:
-                        self._handshakes += 1
-                if busy:
-                    sock.close()
-                    continue
-                worker = Worker()
-                try:
-                    self.spawn(self._client, sock, worker, worker=worker)
-                except Exception:
-                    with self._client_lock:
-                        self._handshakes -= 1
-                    raise
+                self._admit(sock)
             except Exception as exc:  # the accept loop never dies of one bad connection
                 try:
                     sock.close()
@@ -255,14 +259,47 @@ class Agent:
                     pass
                 self.debugger.fault("accepting a client", exc)
 
-    def _client(self, sock: socket.socket, worker: Worker) -> None:
-        """One incoming connection: the handshake (bounded in time), then it is served as the client."""
-        link: Optional[Link] = None
+    def _close_overdue(self) -> Optional[float]:
+        """Closes handshakes past their deadline; returns the seconds until the next one (None: none pending)."""
+        now = time.monotonic()
+        with self._client_lock:
+            overdue = [link for link, deadline in self._pending.items() if deadline <= now]
+            for link in overdue:
+                del self._pending[link]
+            nearest = min(self._pending.values(), default=None)
+        for link in overdue:
+            link.close()  # wakes its thread's read: the handshake ends as a closed link
+        return None if nearest is None else max(0.01, nearest - now)
+
+    def _admit(self, sock: socket.socket) -> None:
+        """A new connection gets HANDSHAKE_TIMEOUT for its whole handshake, on its own thread; when
+        MAX_PENDING_HANDSHAKES are already pending, the oldest of them is closed to make room."""
+        sock.setblocking(True)
+        link = Link(sock)
+        with self._client_lock:
+            evicted = None
+            if len(self._pending) >= MAX_PENDING_HANDSHAKES:
+                evicted = min(self._pending, key=self._pending.__getitem__)
+                del self._pending[evicted]
+            self._pending[link] = time.monotonic() + HANDSHAKE_TIMEOUT
+        if evicted is not None:
+            evicted.close()
+        worker = Worker()
         try:
-            sock.settimeout(HANDSHAKE_TIMEOUT)
+            self.spawn(self._client, link, worker, worker=worker)
+        except Exception:
+            with self._client_lock:
+                self._pending.pop(link, None)
+            link.close()
+            raise
+
+    def _client(self, link: Link, worker: Worker) -> None:
+        """One incoming connection: the handshake (one deadline for all of it), then it is served as the client."""
+        sock = link.sock
+        try:
+            sock.settimeout(HANDSHAKE_TIMEOUT)  # a backstop: the accept loop closes it at the deadline
             peer = "%s:%s" % sock.getpeername()[:2]
-            link = Link(sock)
-            request = link.read()
+            request = link.read(MAX_HANDSHAKE_BYTES)
             if not request or request.get("type") != "request" or request.get("command") != "handshake":
                 link.fail(request or {}, "pdap: expected a handshake request first")
                 link.close()
@@ -270,14 +307,17 @@ class Agent:
             args = request.get("arguments")
             given = str(args.get("token") or "") if isinstance(args, dict) else ""
             expected = self.listen_token
-            hmac = isolation.stdlib('hmac')
+            hmac = isolation.stdlib("hmac")
 
             if expected and not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
                 reason = "wrong access token" if given else "no access token"
                 link.fail(request, "pdap: access token refused" if given else "pdap: this agent needs an access token")
                 link.close()
-                sys.stderr.write("pdap: refused a client from %s: %s\n" % (peer, reason))
+                log.write("refused a client from %s: %s" % (peer, reason))
                 return
+            with self._client_lock:
+                if self._pending.pop(link, None) is None:
+                    return  # its deadline passed (or it was evicted) just as it finished
             sock.settimeout(None)
             with self._takeover_lock:
                 if not self._take_over():
@@ -286,19 +326,19 @@ class Agent:
                     return
                 link.respond(request, self.info())
                 self._publish(link, worker)
+        except HttpRequestRefused:
+            link.refuse_http()
+            return
         except (ProtocolError, OSError, ValueError):
-            if link is not None:
-                link.close()
-            else:
-                sock.close()
+            link.close()
             return
         except Exception as exc:
-            sock.close()
+            link.close()
             self.debugger.fault("client handshake", exc)
             return
         finally:
             with self._client_lock:
-                self._handshakes -= 1
+                self._pending.pop(link, None)
         self._serve(link)
 
     def _take_over(self) -> bool:
@@ -353,6 +393,21 @@ class Agent:
             link.close()
             self._release(link)
 
+    def _watch_link(self, link: Link) -> threading.Event:
+        """While a request runs user code, a client that vanishes is noticed without waiting for it:
+        the program is let go and the next client may attach. Set the returned event when done."""
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(CLIENT_GONE_POLL):
+                if link.peer_gone():
+                    link.close()
+                    self._release(link)
+                    return
+
+        self.spawn(watch)
+        return done
+
     def wait_for_configuration(self, while_linked: bool = False) -> bool:
         """Blocks until a client has configured; with while_linked, returns False when the current link ends first."""
         if not while_linked:
@@ -376,6 +431,7 @@ class Agent:
             link.fail(request, "'arguments' must be an object")
             return
         self.inspector.pause_gc()
+        watch = self._watch_link(link) if command in WATCHED_REQUESTS else None
         try:
             body = handler(args)
         except (EvaluationError, LookupError, TypeError, ValueError) as exc:
@@ -385,6 +441,9 @@ class Agent:
             self.debugger.fault(str(command), exc)
             link.fail(request, "pdap internal error in %s: %s: %s" % (command, type(exc).__name__, exc))
             return
+        finally:
+            if watch is not None:
+                watch.set()
         link.respond(request, body)
         if command == "configurationDone":
             self.configured.set()  # only now: a program that ends at once must not beat the response
@@ -508,7 +567,7 @@ class Agent:
             self.tee_output = False
             self._client_lock = threading.Lock()  # another thread of the parent may have held them
             self._takeover_lock = threading.Lock()
-            self._handshakes = 0
+            self._pending = {}
             self.client_connected = threading.Event()
             self.configured = threading.Event()
             self._set_tee(False)
@@ -567,7 +626,7 @@ class Agent:
         try:
             if os.path.getsize(wanted) > MAX_SOURCE_BYTES:
                 raise LookupError("%s is too large to show" % path)
-            tokenize = isolation.stdlib('tokenize')
+            tokenize = isolation.stdlib("tokenize")
 
             with tokenize.open(wanted) as f:
                 return {"content": f.read(), "mimeType": "text/x-python"}

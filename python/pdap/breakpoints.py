@@ -9,6 +9,7 @@ from inspect import CO_OPTIMIZED
 from types import CodeType, FrameType
 from typing import Any, Callable, Dict, List, Optional
 
+from .evaluation import MAX_SOURCE_CHARS
 from .sources import SourceLines, canonical
 
 _ids = itertools.count(1)
@@ -30,14 +31,27 @@ def parse_hit_condition(text: str) -> Callable[[int], bool]:
     return lambda hits: compare(hits, n)
 
 
+def condition_problem(condition: str) -> Optional[str]:
+    """Why a condition is refused before it is compiled (see evaluation.MAX_SOURCE_CHARS), or None."""
+    if len(condition) > MAX_SOURCE_CHARS:
+        return "%d characters long; pdap compiles at most %d" % (len(condition), MAX_SOURCE_CHARS)
+    return None
+
+
 def compile_condition(bp: Any) -> None:
     """Compile a breakpoint's condition and hit condition once; a bad one unverifies it with the reason."""
     if bp.condition:
-        try:
-            bp.condition_code = compile(bp.condition, "<breakpoint condition>", "eval")
-        except SyntaxError as exc:
+        problem = condition_problem(bp.condition)
+        if problem is None:
+            try:
+                bp.condition_code = compile(bp.condition, "<breakpoint condition>", "eval")
+            except SyntaxError as exc:
+                problem = "SyntaxError: %s" % exc.msg
+            except (RecursionError, MemoryError, ValueError):
+                problem = "too deeply nested to compile, or not text"
+        if problem is not None:
             bp.verified = False
-            bp.message = "invalid condition %r: SyntaxError: %s" % (bp.condition, exc.msg)
+            bp.message = "invalid condition %r: %s" % (bp.condition[:200], problem)
             return
     if bp.hit_condition:
         try:
@@ -180,13 +194,16 @@ class BreakpointTable:
         result: List[Breakpoint] = []
         for spec in specs:
             line = spec.get("line")
-            if not isinstance(line, int):
+            if not isinstance(line, int) or isinstance(line, bool):
                 raise TypeError("breakpoint 'line' must be an integer")
             bp = Breakpoint(path, line, spec)
             self.by_id[bp.id] = bp
             result.append(bp)
-        if result:
-            self._resolve(key, result, SourceLines(path, source))
+            if line < 1:
+                bp.message = "no line %d: line numbers start at 1" % line
+        placeable = [bp for bp in result if bp.requested_line >= 1]
+        if placeable:
+            self._resolve(key, placeable, SourceLines(path, source))
         self.by_raw_filename.clear()
         self.version += 1
         return result

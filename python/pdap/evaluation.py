@@ -20,6 +20,9 @@ from .user_code import Capture, Interrupted
 
 NO_VALUE: Any = object()
 FILENAME = "<debug console>"
+# source text longer than this is refused before it is parsed: CPython 3.9's parser and compiler
+# crash the process (no recursion guard) on expressions nested some 100,000 deep
+MAX_SOURCE_CHARS = 100_000
 
 
 class EvaluationError(Exception):
@@ -31,9 +34,25 @@ def _syntax_error(exc: SyntaxError, source: str) -> EvaluationError:
     return EvaluationError("SyntaxError: %s%s" % (exc.msg, where))
 
 
+def check_size(source: str, what: str = "expression") -> None:
+    """Refuses source text that is too long to compile safely (MAX_SOURCE_CHARS)."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise EvaluationError("the %s is %d characters long; pdap compiles at most %d"
+                              % (what, len(source), MAX_SOURCE_CHARS))
+
+
 def compile_source(source: str, allow_statements: bool) -> Tuple[Optional[CodeType], Optional[CodeType]]:
     """(statements, final expression): an expression alone; or statements, then the value of a
-    last expression statement (as a notebook shows it)."""
+    last expression statement (as a notebook shows it). Too long or too deeply nested source is
+    an EvaluationError, like a syntax error."""
+    check_size(source)
+    try:
+        return _compile_source(source, allow_statements)
+    except (RecursionError, MemoryError):
+        raise EvaluationError("the expression is too deeply nested to compile") from None
+
+
+def _compile_source(source: str, allow_statements: bool) -> Tuple[Optional[CodeType], Optional[CodeType]]:
     try:
         return None, compile(source, FILENAME, "eval", dont_inherit=True)
     except SyntaxError as first:
@@ -130,10 +149,13 @@ def evaluate_value(source: str, frame: Optional[FrameType], extras: Optional[Dic
 def assign(target: str, value_source: str, frame: Optional[FrameType],
            extras: Optional[Dict[str, Any]] = None) -> Any:
     """setExpression: `target = value` where target is a name, attribute or item. Returns the value."""
+    check_size(target, "target")
     try:
         node = ast.parse(target.strip(), FILENAME, "eval").body
     except SyntaxError as exc:
         raise _syntax_error(exc, target) from None
+    except (RecursionError, MemoryError):
+        raise EvaluationError("the target is too deeply nested to compile") from None
     if not isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
         raise EvaluationError("cannot assign to %r: only a name, an attribute or an item can be set" % target)
     value = evaluate_value(value_source, frame, extras)

@@ -5,6 +5,8 @@ import traceback
 from types import CodeType, FrameType
 from typing import Any, Dict, List, Optional
 
+from .breakpoints import condition_problem
+
 # the filters the adapter offers in its initialize response (src/adapter/capabilities.ts)
 FILTER_IDS = {"raised", "uncaught", "userUnhandled"}
 
@@ -33,11 +35,17 @@ class ExceptionFilters:
             if name not in FILTER_IDS:
                 results.append({"verified": False, "message": "unknown exception filter %r" % (name,)})
                 continue
-            try:
-                conditions[name] = compile(condition, "<exception condition>", "eval") if condition else None
-                results.append({"verified": True})
-            except SyntaxError as exc:
-                results.append({"verified": False, "message": "invalid condition %r: %s" % (condition, exc.msg)})
+            problem = condition_problem(condition) if condition else None
+            if problem is None:
+                try:
+                    conditions[name] = compile(condition, "<exception condition>", "eval") if condition else None
+                    results.append({"verified": True})
+                    continue
+                except SyntaxError as exc:
+                    problem = exc.msg
+                except (RecursionError, MemoryError, ValueError):
+                    problem = "too deeply nested to compile, or not text"
+            results.append({"verified": False, "message": "invalid condition %r: %s" % (condition[:200], problem)})
         self.conditions = conditions
         self.raised = "raised" in conditions
         self.uncaught = "uncaught" in conditions

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import select
 import socket
 import threading
@@ -10,6 +11,15 @@ from typing import Any, Dict, Optional
 Message = Dict[str, Any]
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+MAX_HEADER_BYTES = 8192  # a header block longer than this ends the link
+# `Name: value` with an RFC 9110 token name: the only line shape a DAP header block has
+_HEADER_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+:")
+_HTTP_METHOD = re.compile(rb"[A-Za-z]+ ")  # `POST / HTTP/1.1`: a browser (fetch, form, WebSocket) or curl
+# headers that only HTTP clients send: a link carrying them is a web page, not a DAP peer
+_HTTP_ONLY_HEADERS = frozenset((b"host", b"origin", b"referer", b"user-agent", b"cookie", b"sec-fetch-mode"))
+_HTTP_REFUSAL_BODY = b"pdap: this port speaks the Debug Adapter Protocol, not HTTP; request refused\n"
+HTTP_REFUSAL = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(_HTTP_REFUSAL_BODY)) + _HTTP_REFUSAL_BODY
 # a peer that vanished (a laptop asleep, a cable pulled) is noticed in bounded time: a link idle
 # for KEEPALIVE_IDLE s is probed; sent data unacknowledged for UNACKED_TIMEOUT s ends the link
 KEEPALIVE_IDLE = 30
@@ -42,6 +52,10 @@ class ProtocolError(Exception):
     """The peer sent something that is not a framed DAP message; the link is closed."""
 
 
+class HttpRequestRefused(ProtocolError):
+    """The peer speaks HTTP (a web page, curl): answer HTTP_REFUSAL, then close."""
+
+
 class Link:
     """One framed connection. Reads happen on one thread; writes may come from any thread."""
 
@@ -54,23 +68,39 @@ class Link:
         self._seq = 1
         self.closed = False
 
-    def read(self) -> Optional[Message]:
-        """Returns the next message, or None at end of stream."""
+    def read(self, max_bytes: int = MAX_MESSAGE_BYTES) -> Optional[Message]:
+        """Returns the next message, or None at end of stream. A header line that is not
+        `Name: value` raises ProtocolError (HttpRequestRefused when it is HTTP's)."""
         length = -1
+        first = True
+        header_bytes = 0
         while True:
-            line = self._reader.readline(8192)
+            line = self._reader.readline(MAX_HEADER_BYTES + 1)
             if not line:
                 return None
             if line in (b"\r\n", b"\n"):
                 break
-            name, _, value = line.decode("ascii", "replace").partition(":")
-            if name.strip().lower() == "content-length":
+            header_bytes += len(line)
+            if header_bytes > MAX_HEADER_BYTES:
+                raise ProtocolError("DAP header longer than %d bytes" % MAX_HEADER_BYTES)
+            if not line.endswith(b"\n"):
+                return None  # the peer went away in the middle of a header line
+            if not _HEADER_LINE.match(line):
+                if first and _HTTP_METHOD.match(line):
+                    raise HttpRequestRefused("refused an HTTP request: this port speaks DAP, not HTTP")
+                raise ProtocolError("not a DAP header line: %r" % line[:80])
+            first = False
+            name, _, value = line.partition(b":")
+            name = name.lower()
+            if name in _HTTP_ONLY_HEADERS:
+                raise HttpRequestRefused("refused an HTTP request (%s header)" % name.decode("ascii"))
+            if name == b"content-length":
                 try:
                     length = int(value.strip())
                 except ValueError:
                     raise ProtocolError("bad Content-Length header") from None
-        if length < 0 or length > MAX_MESSAGE_BYTES:
-            raise ProtocolError("missing or oversized Content-Length")
+        if length < 0 or length > max_bytes:
+            raise ProtocolError("missing Content-Length, or a message over %d bytes" % max_bytes)
         body = self._reader.read(length)
         if len(body) < length:
             return None
@@ -81,6 +111,27 @@ class Link:
         if not isinstance(message, dict):
             raise ProtocolError("message body is not a JSON object")
         return message
+
+    def peer_gone(self) -> bool:
+        """Whether the peer has closed its side (or the socket failed), seen without reading:
+        bytes waiting to be read are not an end. Only while no thread reads this link."""
+        if self.closed:
+            return True
+        try:
+            if not select.select([self.sock], [], [], 0)[0]:
+                return False
+            return self.sock.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
+    def refuse_http(self) -> None:
+        """A plain HTTP 400 to a web page that reached this link, so it is not left hanging; then close."""
+        try:
+            self.sock.settimeout(1.0)
+            self.sock.sendall(HTTP_REFUSAL)
+        except OSError:
+            pass
+        self.close()
 
     def send(self, message: Message, timeout: Optional[float] = None) -> bool:
         """Sends one message; False if the link is closed, or (with timeout) it could not go at once."""

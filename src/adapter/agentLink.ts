@@ -1,14 +1,18 @@
 // The adapter's side of the agent protocol: DAP-shaped messages to one Python process, opened by
 // a handshake that carries the access token and the process's facts.
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import { lookup } from "node:dns/promises";
 import net from "node:net";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapConnection, DapError } from "../dap/connection.js";
+import { MAX_MESSAGE_BYTES } from "../dap/framing.js";
 
 /** The agent protocol version this adapter speaks (the handshake's `protocol`). */
 export const AGENT_PROTOCOL = 1;
-/** An agent that dials in must complete its handshake within this time. */
+/** An agent that dials in must complete its handshake within this time (one deadline for all of it). */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** The largest message accepted on an agent link before its handshake passed. */
+export const MAX_AGENT_HANDSHAKE_BYTES = 1024 * 1024;
 
 export interface AgentInfo {
   protocol: number;
@@ -38,21 +42,37 @@ export class AgentLink {
   }
 }
 
-function tokensEqual(given: string, expected: string): boolean {
+export function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return (
-    bare === "localhost" ||
-    bare === "::1" ||
-    bare === "0:0:0:0:0:0:0:1" ||
-    bare.startsWith("127.") ||
-    bare.startsWith("::ffff:127.")
-  );
+const LOOPBACK_V6 = new net.BlockList();
+LOOPBACK_V6.addAddress("::1", "ipv6");
+
+/** Whether an IP address (not a name) is a loopback address: 127.0.0.0/8, ::1, ::ffff:127.x.y.z. */
+export function isLoopbackAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, "").split("%")[0] ?? "";
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  const v4 = mapped ? mapped[1] : bare;
+  if (net.isIPv4(v4)) return v4.startsWith("127.");
+  return net.isIPv6(bare) && LOOPBACK_V6.check(bare, "ipv6");
+}
+
+/**
+ * Whether every address `host` resolves to is loopback: decided by the resolved addresses, never
+ * by the spelling (`127.example.com` may point anywhere). A name that does not resolve is not.
+ */
+export async function isLoopbackHost(host: string): Promise<boolean> {
+  const bare = host.replace(/^\[|\]$/g, "");
+  if (net.isIP(bare.split("%")[0] ?? "")) return isLoopbackAddress(bare);
+  try {
+    const found = await lookup(bare, { all: true, verbatim: true });
+    return found.length > 0 && found.every((entry) => isLoopbackAddress(entry.address));
+  } catch {
+    return false;
+  }
 }
 
 /** A fresh access token for a non-loopback listener whose user gave none. */
@@ -123,6 +143,7 @@ export class AgentListener {
     }
     socket.on("error", () => {});
     const connection = new DapConnection(socket, socket, "agent");
+    connection.limitMessages(MAX_AGENT_HANDSHAKE_BYTES);
     const timer = setTimeout(
       () => connection.close(new Error("no handshake from the agent")),
       HANDSHAKE_TIMEOUT_MS,
@@ -145,6 +166,7 @@ export class AgentListener {
         setImmediate(() => connection.close());
         throw error;
       }
+      connection.limitMessages(MAX_MESSAGE_BYTES);
       // deliver after the response is on its way, so the agent hears "welcome" first
       setImmediate(() => this.deliver(new AgentLink(connection, info)));
       return {};

@@ -3,6 +3,7 @@ import net from "node:net";
 import { DapConnection } from "../dap/connection.js";
 import { type AgentListener, generateToken, isLoopbackHost, listenForAgents } from "./agentLink.js";
 import { parseHostPort } from "./config.js";
+import { adapterTokenRequired } from "./requestGates.js";
 import { DebugSession } from "./session.js";
 
 export function serveStdio(): DapConnection {
@@ -16,9 +17,21 @@ export function serveStdio(): DapConnection {
   return connection;
 }
 
-export async function serveTcp(host: string, port: number): Promise<net.Server> {
+/**
+ * `pdap adapter --port`: one session per connection. With an access token (env PDAP_ADAPTER_TOKEN;
+ * generated and printed when the address is not loopback and none is given), launch and attach
+ * must carry it as `adapterToken`. On loopback without one, editors' debugServer setups work as is.
+ */
+export async function serveTcp(
+  host: string,
+  port: number,
+  token = process.env.PDAP_ADAPTER_TOKEN || undefined,
+): Promise<net.Server> {
+  const generated = !token && !(await isLoopbackHost(host));
+  const required = generated ? generateToken() : token;
   const server = net.createServer((socket) => {
     const connection = new DapConnection(socket, socket, "client");
+    if (required) connection.addRequestGate(adapterTokenRequired(required, connection));
     new DebugSession(connection);
     connection.on("close", (error) => {
       if (error) process.stderr.write(`pdap adapter: client link closed: ${error.message}\n`);
@@ -34,11 +47,13 @@ export async function serveTcp(host: string, port: number): Promise<net.Server> 
     );
     server.listen(port, host, () => resolve());
   });
+  if (generated) {
+    process.stderr.write(
+      `pdap adapter: ${host} is not a loopback address, so clients must present an access token as the ` +
+        `launch/attach attribute "adapterToken"; generated one (set PDAP_ADAPTER_TOKEN to choose it): ${required}\n`,
+    );
+  }
   return server;
-}
-
-export function isLoopback(host: string): boolean {
-  return isLoopbackHost(host);
 }
 
 /**
@@ -49,7 +64,7 @@ export function isLoopback(host: string): boolean {
 export async function startAgentListener(address: string): Promise<AgentListener> {
   const { host, port } = parseHostPort(address, "--listen-for-agents");
   let token = process.env.PDAP_TOKEN || undefined;
-  const generated = !token && !isLoopbackHost(host);
+  const generated = !token && !(await isLoopbackHost(host));
   if (generated) token = generateToken();
   const listener = await listenForAgents(host, port, token);
   listener.onQueued = (agent) => {

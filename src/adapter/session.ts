@@ -23,6 +23,7 @@ import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
 import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
+import { initializeFirst } from "./requestGates.js";
 
 const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 /** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
@@ -99,6 +100,7 @@ export class DebugSession {
   private replaying = false;
 
   constructor(private readonly client: DapConnection) {
+    client.addRequestGate(initializeFirst());
     client.onRequest("initialize", (request) => {
       this.clientCapabilities = (request.arguments ?? {}) as DebugProtocol.InitializeRequestArguments;
       return CAPABILITIES;
@@ -260,7 +262,7 @@ export class DebugSession {
       );
     }
     let token = config.token;
-    const generated = !token && !isLoopbackHost(host);
+    const generated = !token && !(await isLoopbackHost(host));
     if (generated) token = generateToken();
     const listener = await AgentListener.listen(host, port, token);
     try {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type net from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { parseHostPort } from "../adapter/config.js";
-import { isLoopback, serveStdio, serveTcp, startAgentListener } from "../adapter/server.js";
+import { serveStdio, serveTcp, startAgentListener } from "../adapter/server.js";
 import { addTerminalDebuggerCommands } from "./terminalCommands.js";
 
 function port(value: string): number {
@@ -31,11 +31,6 @@ export function buildProgram(): Command {
       if (options.port === undefined) {
         serveStdio();
         return;
-      }
-      if (!isLoopback(options.host)) {
-        process.stderr.write(
-          `pdap adapter: warning: serving DAP on non-loopback ${options.host}; anyone who can reach it can run code\n`,
-        );
       }
       const server: net.Server = await serveTcp(options.host, options.port);
       const address = server.address() as net.AddressInfo;

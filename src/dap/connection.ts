@@ -4,7 +4,13 @@ import { EventEmitter } from "node:events";
 import { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { encodeMessage, type Malformed, type Message, MessageDecoder } from "./framing.js";
+import {
+  encodeMessage,
+  HttpRequestRefused,
+  type Malformed,
+  type Message,
+  MessageDecoder,
+} from "./framing.js";
 
 /** Thrown by request handlers (or returned by peers) to produce a failed response with a clear message. */
 export class DapError extends Error {
@@ -16,6 +22,9 @@ export class DapError extends Error {
   }
 }
 
+/** Decides whether a request may be handled now: a message refuses it, undefined lets it through. */
+export type RequestGate = (request: DebugProtocol.Request) => string | undefined;
+
 export type RequestHandler = (
   request: DebugProtocol.Request,
 ) => Promise<object | undefined> | object | undefined;
@@ -25,6 +34,9 @@ interface Pending {
   resolve: (response: DebugProtocol.Response) => void;
   reject: (error: Error) => void;
 }
+
+/** How long a refused HTTP client's socket may stay open for its 400 reply to drain. */
+const HTTP_REPLY_LINGER_MS = 1_000;
 
 export interface ConnectionEvents {
   event: [DebugProtocol.Event];
@@ -36,6 +48,8 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
   private readonly pending = new Map<number, Pending>();
   private readonly handlers = new Map<string, RequestHandler>();
   private fallbackHandler: RequestHandler | undefined;
+  private readonly gates: RequestGate[] = [];
+  private readonly decoder = new MessageDecoder();
   private closed = false;
   private closeError: Error | undefined;
 
@@ -47,13 +61,13 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     super();
     // small messages back to back (a response, then an event) must not wait for Nagle's ACK
     if (input instanceof Socket) input.setNoDelay(true);
-    const decoder = new MessageDecoder();
     input.on("data", (chunk: Buffer) => {
       let messages: Array<Message | Malformed>;
       try {
-        messages = decoder.push(chunk);
+        messages = this.decoder.push(chunk);
       } catch (error) {
-        this.close(error as Error);
+        if (error instanceof HttpRequestRefused) this.refuseHttp(error);
+        else this.close(error as Error);
         return;
       }
       for (const message of messages) {
@@ -79,6 +93,16 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
   /** Handles every command without its own handler (the adapter forwards those to the agent). */
   onAnyRequest(handler: RequestHandler): void {
     this.fallbackHandler = handler;
+  }
+
+  /** The largest message accepted from now on (a larger one closes the link); see MAX_MESSAGE_BYTES. */
+  limitMessages(bytes: number): void {
+    this.decoder.maxBytes = bytes;
+  }
+
+  /** Adds a check every incoming request must pass before its handler runs (see RequestGate). */
+  addRequestGate(gate: RequestGate): void {
+    this.gates.push(gate);
   }
 
   /** Sends a request and resolves with the whole response; a failed response rejects with DapError. */
@@ -141,15 +165,38 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
 
   close(error?: Error): void {
     if (this.closed) return;
+    this.input.destroy();
+    if ((this.output as unknown) !== this.input) this.output.end();
+    this.ended(error);
+  }
+
+  private ended(error: Error | undefined): void {
     this.closed = true;
     this.closeError = error;
     for (const [, pending] of this.pending) {
       pending.reject(new DapError(`${this.name} link closed before '${pending.command}' was answered`));
     }
     this.pending.clear();
-    this.input.destroy();
-    if ((this.output as unknown) !== this.input) this.output.end();
     this.emit("close", error);
+  }
+
+  /**
+   * An HTTP client (a web page, curl): a plain HTTP 400 goes back, then the link closes and
+   * nothing else is read. A socket is half-closed after the reply so the browser receives it,
+   * and destroyed soon after whatever the peer does.
+   */
+  private refuseHttp(error: HttpRequestRefused): void {
+    if (this.closed) return;
+    const { input } = this;
+    if (!(input instanceof Socket) || (input as unknown) !== this.output) {
+      this.output.write(error.reply);
+      this.close(error);
+      return;
+    }
+    input.pause();
+    input.end(error.reply);
+    setTimeout(() => input.destroy(), HTTP_REPLY_LINGER_MS).unref();
+    this.ended(error);
   }
 
   get error(): Error | undefined {
@@ -192,6 +239,13 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
         "malformed request",
       );
       return;
+    }
+    for (const gate of this.gates) {
+      const refusal = gate(request);
+      if (refusal !== undefined) {
+        this.sendErrorResponse(request, refusal);
+        return;
+      }
     }
     const handler = this.handlers.get(request.command) ?? this.fallbackHandler;
     if (!handler) {
