@@ -2,6 +2,8 @@
 // missing one is refused with a clear message while the program runs on. A non-loopback listener
 // without a token gets a generated one, printed for the user to copy.
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { after, before, it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import {
@@ -22,6 +24,17 @@ import { forEachPython } from "./support/pythons.js";
 const app = fixture("attach_app.py");
 const TOKEN = "correct-horse-battery-staple";
 
+/** The agent tells of refused clients in its log (never on the program's stderr): waits until it does. */
+async function logSays(program: Debuggee, remote: RemoteDir, pattern: RegExp): Promise<void> {
+  const log = path.join(remote.dir, `pdap-agent-${program.child.pid}.log`);
+  const deadline = Date.now() + WAIT_MS;
+  while (!(existsSync(log) && pattern.test(readFileSync(log, "utf8")))) {
+    if (Date.now() > deadline) throw new Error(`the agent's log never matched ${pattern}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.match(program.stderr, /^pdap: listening on \S+\n$/, "the program's stderr holds nothing else");
+}
+
 function attachArgs(remote: RemoteDir, port: number, token?: string): Record<string, unknown> {
   return { connect: { host: "127.0.0.1", port }, pathMappings: pathMappings(remote), token };
 }
@@ -37,6 +50,7 @@ forEachPython("attach: access token on a loopback listener (--token)", (target) 
     remote = copy.remote;
     program = Debuggee.start(target, ["-m", "pdap", "--listen", "127.0.0.1:0", "--token", TOKEN, copy.app], {
       cwd: remote.dir,
+      env: { PDAP_LOG_DIR: remote.dir },
     });
     port = await program.listeningPort();
   });
@@ -57,13 +71,13 @@ forEachPython("attach: access token on a loopback listener (--token)", (target) 
     assert.match(message, /refused: pdap: access token refused/);
     program.send("one");
     await program.waitFor("stdout", /done ONE/);
-    await program.waitFor("stderr", /refused a client from 127\.0\.0\.1:\d+: wrong access token/);
+    await logSays(program, remote, /refused a client from 127\.0\.0\.1:\d+: wrong access token/);
   });
 
   it("refuses a client without a token", async () => {
     const message = await attachFails(adapter().client, attachArgs(remote, port));
     assert.match(message, /this agent needs an access token/);
-    await program.waitFor("stderr", /refused a client from 127\.0\.0\.1:\d+: no access token/);
+    await logSays(program, remote, /refused a client from 127\.0\.0\.1:\d+: no access token/);
   });
 
   it("accepts the right token: breakpoints hit", async () => {
