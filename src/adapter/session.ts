@@ -21,6 +21,7 @@ import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
 import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
+import { earlyExitError, watchProcessExit } from "./startFailure.js";
 
 const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 /** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
@@ -131,13 +132,10 @@ export class DebugSession {
         child.once("error", (error: NodeJS.ErrnoException) =>
           reject(new DapError(`cannot start Python '${config.python}': ${error.code ?? error.message}`)),
         );
-        child.once("exit", (code) =>
-          reject(
-            new DapError(
-              `Python exited (code ${code}) before the debugger connected: ${stderrTail.join("").trim().slice(-2000)}`,
-            ),
-          ),
-        );
+        child.once("exit", (code, signal) => {
+          const how = signal ? `was killed by ${signal}` : `exited (code ${code})`;
+          earlyExitError(config.python, how, stderrTail.join("").trim().slice(-2000)).then(reject);
+        });
       });
       const agent = await withTimeout(
         Promise.race([listener.nextAgent(), spawnFailed]),
@@ -169,11 +167,19 @@ export class DebugSession {
       args: [config.python, ...agentCommand(config, listener.port)],
       env,
     });
+    // a program that dies at start (its error is on the terminal) fails the launch at once
+    const pid = response.body?.processId;
+    const watch = pid ? watchProcessExit(pid) : undefined;
+    const gone = watch?.gone.catch(() =>
+      earlyExitError(config.python, "exited", "its error is in the terminal").then((error) => {
+        throw error;
+      }),
+    );
     const agent = await withTimeout(
-      listener.nextAgent(),
+      Promise.race([listener.nextAgent(), ...(gone ? [gone] : [])]),
       AGENT_CONNECT_TIMEOUT_MS,
       "the program started in the terminal did not connect to the adapter",
-    );
+    ).finally(() => watch?.stop());
     this.terminalPid = response.body?.processId ?? agent.info.pid;
     await this.adoptAgent(agent, await this.launchOptions(config));
   }

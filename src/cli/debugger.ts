@@ -41,6 +41,8 @@ export interface SessionOptions {
    * the one the configuration names. Without it children run undebugged.
    */
   startChildAdapter?: (configuration: Record<string, unknown>) => Promise<DapClient>;
+  /** the program starts or stops running (the keyboard is the program's only while it runs) */
+  onRunning?: (running: boolean) => void;
 }
 
 class AsyncQueue<T> {
@@ -86,8 +88,7 @@ export class TerminalDebugger {
   private quitting = false;
   /** set when the program's session ended while a stop was on the screen (an attached program killed) */
   private ended = false;
-  /** no prompt is open: the debugger waits for a stop (the program owns the terminal) */
-  running = true;
+  private isRunning = true;
   private handlers: Record<string, CommandHandler> = {};
 
   constructor(
@@ -102,6 +103,16 @@ export class TerminalDebugger {
     });
     this.current = this.main;
     this.shownProcess = this.main;
+  }
+
+  /** No prompt is open: the debugger waits for a stop (the program owns the terminal). */
+  get running(): boolean {
+    return this.isRunning;
+  }
+  set running(running: boolean) {
+    if (running === this.isRunning) return;
+    this.isRunning = running;
+    this.options.onRunning?.(running);
   }
 
   /** The command implementations, by command name (they live with the commands they belong to). */
@@ -332,6 +343,7 @@ export class TerminalDebugger {
    * quits; the exit status.
    */
   async run(): Promise<number> {
+    this.options.onRunning?.(this.running);
     for (;;) {
       const next = await this.nextToShow();
       if (next.kind === "end") {

@@ -1,19 +1,23 @@
-// The debuggee when the adapter asks the CLI to start it (DAP runInTerminal): a child on the
-// CLI's own terminal, so the program reads the keyboard and writes the screen directly. It runs
-// in a session of its own: the terminal's Ctrl-C reaches the debugger (which pauses the program,
-// as pdb does) and not the program; and no launcher can take the terminal's foreground from the
-// debugger (debugpy's tries to, and the prompt could then no longer read the keyboard).
+// The debuggee when the adapter asks the CLI to start it (DAP runInTerminal): a child writing to
+// the CLI's own terminal, reading its keys from a pty the debugger feeds only while it runs
+// (ProgramKeyboard). It runs in a session of its own: the terminal's Ctrl-C reaches the debugger
+// (which pauses the program, as pdb does) and not the program; and no launcher can take the
+// terminal's foreground from the debugger (debugpy's tries to).
 import { type ChildProcess, spawn } from "node:child_process";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapError } from "../dap/connection.js";
+import type { ProgramKeyboard } from "./programKeyboard.js";
 
 const END_GRACE_MS = 1_500;
 
 export class TerminalProgram {
   private child: ChildProcess | undefined;
 
-  /** stdin is shared only with a terminal; from a pipe the debugger's commands would be eaten. */
-  constructor(private readonly shareStdin: boolean) {}
+  /**
+   * stdin: the keyboard's pty; without one (no pty support here) this terminal itself, shared;
+   * none when the debugger's commands come from a pipe (the program would eat them).
+   */
+  constructor(private readonly stdin: { keyboard: ProgramKeyboard } | "terminal" | "none") {}
 
   async start(
     args: DebugProtocol.RunInTerminalRequestArguments,
@@ -28,7 +32,7 @@ export class TerminalProgram {
     const child = spawn(command, rest, {
       cwd: args.cwd || undefined,
       env,
-      stdio: [this.shareStdin ? "inherit" : "ignore", "inherit", "inherit"],
+      stdio: [this.stdinFor(), "inherit", "inherit"],
       detached: true,
     });
     await new Promise<void>((resolve, reject) => {
@@ -39,6 +43,12 @@ export class TerminalProgram {
     });
     this.child = child;
     return { processId: child.pid };
+  }
+
+  private stdinFor(): number | "inherit" | "ignore" {
+    if (this.stdin === "terminal") return "inherit";
+    if (this.stdin === "none") return "ignore";
+    return this.stdin.keyboard.programFd;
   }
 
   get alive(): boolean {

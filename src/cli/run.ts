@@ -13,6 +13,7 @@ import { messageOf, TerminalDebugger } from "./debugger.js";
 import { INSPECT_COMMANDS } from "./inspectCommands.js";
 import { PROCESS_COMMANDS } from "./processes.js";
 import { TerminalProgram } from "./program.js";
+import { ProgramKeyboard } from "./programKeyboard.js";
 import { historyFile, Prompt } from "./repl.js";
 import { Screen, wantsColour } from "./terminal.js";
 
@@ -133,7 +134,9 @@ async function debugSession(
   // line editing needs a terminal both ways; `pdap run app.py | tee log` reads plain lines
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const client = startAdapter(flags.adapter);
-  const program = new TerminalProgram(interactive);
+  let onInterrupt = () => {};
+  const stdin = programStdin(kind === "launch" && interactive, screen, () => onInterrupt());
+  const program = new TerminalProgram(stdin);
   client.onRunInTerminal((request) => program.start(request));
   tieProgramToSession(program);
   const prompt = new Prompt(screen, { interactive, historyPath: historyFile() });
@@ -142,6 +145,11 @@ async function debugSession(
     programFile: plan.programFile,
     endProgram: () => program.end(),
     startChildAdapter: (configuration) => childAdapter(flags.adapter, configuration),
+    onRunning: (running) => {
+      if (typeof stdin === "string") return;
+      if (running) stdin.keyboard.connect();
+      else stdin.keyboard.disconnect();
+    },
   });
   dbg.register({ ...CONTROL_COMMANDS, ...BREAK_COMMANDS, ...INSPECT_COMMANDS, ...PROCESS_COMMANDS });
   prompt.completer = (line) => dbg.complete(line);
@@ -159,12 +167,30 @@ async function debugSession(
   }
   if (kind === "attach") announceAttach(dbg, args);
   prompt.script([...atFirstStop, ...(flags.command ?? [])]);
-  const stopInterrupts = interruptPauses(dbg);
+  const interrupts = interruptPauses(dbg);
+  onInterrupt = interrupts.interrupt;
   try {
     return await dbg.run();
   } finally {
-    stopInterrupts();
+    interrupts.stop();
+    if (typeof stdin !== "string") stdin.keyboard.close();
   }
+}
+
+/**
+ * The program's stdin: on a terminal, a pty of its own that gets the keys while it runs; where
+ * no pty can be had, this terminal, shared (said once); from a pipe, nothing.
+ */
+function programStdin(
+  interactive: boolean,
+  screen: Screen,
+  onInterrupt: () => void,
+): ConstructorParameters<typeof TerminalProgram>[0] {
+  if (!interactive) return "none";
+  const opened = ProgramKeyboard.open(process.stdout, onInterrupt);
+  if ("keyboard" in opened) return opened;
+  screen.error(`no pseudo-terminal for the program (${opened.reason}): it shares this terminal's keyboard`);
+  return "terminal";
 }
 
 /** The program the CLI started goes when the CLI goes: at exit, a closed terminal, a kill. */
@@ -227,7 +253,7 @@ function announceAttach(dbg: TerminalDebugger, args: Record<string, unknown>): v
  * Python never reaches a line where it could, so the second interrupts it as Python would
  * (KeyboardInterrupt; an attached program is detached from instead), and the third quits.
  */
-function interruptPauses(dbg: TerminalDebugger): () => void {
+function interruptPauses(dbg: TerminalDebugger): { interrupt: () => void; stop: () => void } {
   let presses = 0;
   const onInterrupt = () => {
     if (!dbg.running) {
@@ -240,6 +266,7 @@ function interruptPauses(dbg: TerminalDebugger): () => void {
       dbg.pause().catch((error) => dbg.screen.error(`cannot pause: ${messageOf(error)}`));
     } else if (presses === 2 && dbg.options.mode === "launch" && dbg.interruptProgram()) {
       dbg.screen.out.write("\nInterrupted the program (Ctrl-C again quits).\n");
+      dbg.options.onRunning?.(true); // it runs on (it may catch KeyboardInterrupt): its keys again
     } else {
       void dbg.quit().then(() => process.exit(130));
     }
@@ -248,5 +275,5 @@ function interruptPauses(dbg: TerminalDebugger): () => void {
   dbg.onStopped(() => {
     presses = 0;
   });
-  return () => process.off("SIGINT", onInterrupt);
+  return { interrupt: onInterrupt, stop: () => process.off("SIGINT", onInterrupt) };
 }
