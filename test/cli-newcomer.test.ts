@@ -2,9 +2,13 @@
 // its input, programs that die at start, q while running, a takeover, -m of a library module,
 // breakpoints in files the program does not have, and the small things of the command line.
 import assert from "node:assert/strict";
-import { it } from "node:test";
-import { onMainTerminal, runInTerminal, stopsIn, terminalFor } from "./support/cli.js";
-import { fixture } from "./support/fixtures.js";
+import { type ChildProcess, spawn } from "node:child_process";
+import { after, before, it } from "node:test";
+import { AGENT_PYTHONPATH } from "../src/adapter/launcher.js";
+import { DapClient } from "../src/client/client.js";
+import { onMainTerminal, pdapInTerminal, runInTerminal, stopsIn, terminalFor } from "./support/cli.js";
+import { FIXTURES, fixture } from "./support/fixtures.js";
+import type { PythonTarget } from "./support/pythons.js";
 
 const input = fixture("cli_input.py");
 
@@ -33,5 +37,126 @@ onMainTerminal("terminal debugger: Ctrl-C while the program waits in input()", (
     assert.doesNotMatch(end, /NameError/);
     assert.equal(await term().exitStatus(), 0);
     assert.equal(input.line("DONE") > 0, true);
+  });
+});
+
+/** `python -m pdap --listen 127.0.0.1:0 FILE` (a program that runs a minute); its port and process. */
+function listeningProgram(
+  target: PythonTarget,
+  file: string,
+): { port: Promise<number>; program: ChildProcess } {
+  const program = spawn(
+    target.python,
+    ["-m", "pdap", "--listen", "127.0.0.1:0", "--backend", target.backend, file],
+    {
+      cwd: FIXTURES,
+      env: { ...process.env, PYTHONPATH: AGENT_PYTHONPATH },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  const port = new Promise<number>((resolve, reject) => {
+    let stderr = "";
+    const timer = setTimeout(() => reject(new Error(`the program did not listen: ${stderr}`)), 20_000);
+    program.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /listening on [^:\s]+:(\d+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  });
+  return { port, program };
+}
+
+onMainTerminal("terminal debugger: q while an attached program runs", (target) => {
+  const { port, program } = listeningProgram(target, "cli_spin.py");
+  after(() => program.kill("SIGKILL"));
+  let address = "";
+  before(async () => {
+    address = `127.0.0.1:${await port}`;
+  });
+  const term = terminalFor(() => pdapInTerminal(["attach", address]));
+
+  it("detaches at once, leaving the program running", async () => {
+    await term().waitFor(/Attached to process \d+ .*q detaches\.\n\(pdap\)/);
+    assert.equal(await term().command("p 1"), "*** the program is running: Ctrl-C pauses it, q detaches");
+    term().type("q");
+    assert.equal(await term().exitStatus(), 0);
+    assert.match(term().screen(), /^Detached; the program goes on running\.$/m);
+    assert.equal(program.exitCode, null, "the program runs on");
+  });
+});
+
+onMainTerminal("terminal debugger: another client takes the session over", (target) => {
+  const { port, program } = listeningProgram(target, "cli_spin.py");
+  const second = DapClient.spawnAdapter();
+  after(async () => {
+    await second.disconnect(false).catch(() => undefined);
+    program.kill("SIGKILL");
+  });
+  let address = { host: "127.0.0.1", port: 0 };
+  before(async () => {
+    address = { host: "127.0.0.1", port: await port };
+  });
+  const term = terminalFor(() => pdapInTerminal(["attach", `${address.host}:${address.port}`]));
+
+  it("says so in the first one, which ends while the program runs on", async () => {
+    await term().waitFor(/q detaches\.\n\(pdap\)/);
+    await second.begin("attach", { connect: address });
+    assert.equal(await term().exitStatus(), 0);
+    const screen = term().screen();
+    assert.match(screen, /^Another client took the session over; the program goes on running\.$/m);
+    assert.doesNotMatch(screen, /The program ended/);
+    assert.equal(program.exitCode, null, "the program runs on");
+  });
+});
+
+onMainTerminal("terminal debugger: the module the user runs is theirs", (target) => {
+  const term = terminalFor(() => runInTerminal(target, ["-m", "json.tool", "cli_data.json"]));
+
+  it("stops on entry in a standard-library module run with -m, and runs it to its end", async () => {
+    const screen = await term().waitFor("(pdap)");
+    assert.match(stopsIn(screen)[0] ?? "", /^> <module>\(\) at .*json[/\\]tool\.py:1$/);
+    const end = await term().command("c");
+    assert.match(end, /"tool": \[/);
+    assert.equal(await term().exitStatus(), 0);
+  });
+});
+
+onMainTerminal("terminal debugger: --no-just-my-code", (target) => {
+  const library = fixture("cli_library.py");
+  const mine = terminalFor(() =>
+    runInTerminal(target, [
+      "--no-stop-on-entry",
+      "-b",
+      `cli_library.py:${library.line("CALL")}`,
+      "cli_library.py",
+    ]),
+  );
+  const everything = terminalFor(() =>
+    runInTerminal(target, [
+      "--no-just-my-code",
+      "--no-stop-on-entry",
+      "-b",
+      `cli_library.py:${library.line("CALL")}`,
+      "cli_library.py",
+    ]),
+  );
+
+  it("steps over the standard library by default, and says so in help", async () => {
+    await mine().waitFor("(pdap)");
+    assert.deepEqual(stopsIn(await mine().command("s")), [
+      `> <module>() at cli_library.py:${library.line("PRINT")}`,
+    ]);
+    assert.match(await mine().command("help"), /only your code stops and steps \(justMyCode\)/i);
+  });
+
+  it("steps into it with --no-just-my-code", async () => {
+    await everything().waitFor("(pdap)");
+    assert.match(
+      stopsIn(await everything().command("s"))[0] ?? "",
+      /^> dumps\(\) at .*json[/\\]__init__\.py:\d+$/,
+    );
   });
 });

@@ -133,7 +133,11 @@ class CodeFilter:
             return False
         if path.startswith(PDAP_DIR + os.sep):
             return False
-        return not any(path.startswith(root + os.sep) for root in self.library_roots)
+        if not any(path.startswith(root + os.sep) for root in self.library_roots):
+            return True
+        # the program the user asked to run is theirs wherever it lives (python -m json.tool)
+        main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+        return isinstance(main_file, str) and canonical(main_file) == path
 
 
 def _qualname_from_code(code: CodeType, frame: "FrameType") -> str:

@@ -244,11 +244,15 @@ export function parseRange(text: string): { first: number; last?: number } {
 }
 
 /** The help screen: every command with its abbreviation, in columns. */
-export function helpOverview(width: number): string[] {
+/**
+ * `help`: every command the session can run (`unavailable` names those its adapter cannot, e.g.
+ * jump without gotoTargets), and what justMyCode hides.
+ */
+export function helpOverview(width: number, unavailable: ReadonlySet<string> = new Set()): string[] {
   const lines = [
     "Commands (abbreviations in brackets; any other input runs as Python in the current frame):",
   ];
-  const entries = COMMANDS.map((info) =>
+  const entries = COMMANDS.filter((info) => !unavailable.has(info.name)).map((info) =>
     info.aliases.length ? `${info.name} (${info.aliases.join(", ")})` : info.name,
   );
   const column = Math.max(...entries.map((entry) => entry.length)) + 2;
@@ -263,6 +267,10 @@ export function helpOverview(width: number): string[] {
     );
   }
   lines.push("Enter repeats the last command. 'help command' explains one; '!statement' forces Python.");
+  lines.push(
+    "Only your code stops and steps (justMyCode): the standard library and site-packages run through, " +
+      "except the program or module you started; --no-just-my-code debugs them too.",
+  );
   return lines;
 }
 

@@ -1,8 +1,10 @@
-// The program's keyboard under `pdap run`: the program reads a pseudo-terminal of its own (its
-// stdin is a tty, as at a shell; stdout and stderr stay this terminal), and the debugger passes
-// the keys typed on its terminal to it only while the program runs. While the program is stopped
-// nothing typed reaches it: the prompt has the terminal, and a read the program had pending just
-// goes on waiting until it runs again (gdb keeps its inferior's terminal the same way).
+// The program's terminal under `pdap run`: the program runs on a pseudo-terminal of its own (a tty
+// for stdin, stdout and stderr, as at a shell, sized as this one) whose output the debugger copies
+// to this terminal, and the debugger passes the keys typed here to it only while the program
+// runs. While the program is stopped nothing typed reaches it: the prompt has the terminal, and a
+// read the program had pending just goes on waiting until it runs again (gdb keeps its inferior's
+// terminal the same way). One pty for all three keeps the echo of what the user typed and what
+// the program writes next in order.
 import { closeSync, constants as fs, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import tty from "node:tty";
@@ -26,19 +28,24 @@ export class ProgramKeyboard {
   private keys: tty.ReadStream | undefined;
   private readonly master: tty.ReadStream;
   private closed = false;
+  private lastOutput = 0;
 
   private constructor(
     private readonly addon: PtyAddon,
     private readonly masterFd: number,
-    /** the program's end of the pty, opened blocking (the addon's own fd is non-blocking) */
+    /** the program's end of the pty (stdin, stdout, stderr), opened blocking (the addon's is not) */
     readonly programFd: number,
     private readonly out: NodeJS.WriteStream,
     /** Ctrl-C typed while the keys go to the program: the debugger's, not the program's */
     private readonly onInterrupt: () => void,
+    /** shows what the program wrote (and its tty echoed) */
+    show: (chunk: Buffer) => void,
   ) {
     this.master = new tty.ReadStream(masterFd);
-    // what the program's tty echoes (the keys it reads, as the line discipline shows them)
-    this.master.on("data", (chunk: Buffer) => this.out.write(chunk));
+    this.master.on("data", (chunk: Buffer) => {
+      this.lastOutput = Date.now();
+      show(chunk);
+    });
     this.master.on("error", () => undefined); // EIO once nothing holds the program's end any more
     this.out.on("resize", this.resize);
   }
@@ -47,6 +54,7 @@ export class ProgramKeyboard {
   static open(
     out: NodeJS.WriteStream,
     onInterrupt: () => void,
+    show: (chunk: Buffer) => void,
   ): { keyboard: ProgramKeyboard } | { reason: string } {
     let addon: PtyAddon;
     let pair: { master: number; slave: number; pty: string };
@@ -65,7 +73,7 @@ export class ProgramKeyboard {
     } finally {
       closeSync(pair.slave);
     }
-    return { keyboard: new ProgramKeyboard(addon, pair.master, programFd, out, onInterrupt) };
+    return { keyboard: new ProgramKeyboard(addon, pair.master, programFd, out, onInterrupt, show) };
   }
 
   /** The program runs: the keys go to it (raw, so its own tty does the line editing and echo). */
@@ -84,6 +92,18 @@ export class ProgramKeyboard {
     this.keys = undefined;
     keys.setRawMode(false);
     keys.destroy();
+  }
+
+  /**
+   * Once the program has exited: until what it wrote last has been shown (the pty is quiet for a
+   * moment; the pty stays open for a restart, so its end is no signal), at most `boundMs`.
+   */
+  async quiet(quietMs = 50, boundMs = 500): Promise<void> {
+    const deadline = Date.now() + boundMs;
+    this.lastOutput = Math.max(this.lastOutput, Date.now());
+    while (Date.now() < deadline && Date.now() - this.lastOutput < quietMs) {
+      await new Promise((resolve) => setTimeout(resolve, quietMs / 2));
+    }
   }
 
   close(): void {

@@ -47,6 +47,9 @@ export class Prompt {
   private readonly historyPath: string | undefined;
   readonly interactive: boolean;
 
+  /** Ctrl-C at the prompt: true when it was the debugger's (a running program to pause) */
+  onInterrupt: (() => boolean) | undefined;
+
   /** Tab completion: the candidates and the text they replace (readline's completer shape). */
   completer: ((line: string) => Promise<[string[], string]>) | undefined;
 
@@ -191,6 +194,7 @@ export class Prompt {
       this.deliver(null);
     });
     rl.on("SIGINT", () => {
+      if (this.onInterrupt?.()) return;
       // Ctrl-C at the prompt clears the line, as a shell does; quitting is `q` or Ctrl-D
       this.screen.out.write("^C\n");
       rl.write(null, { ctrl: true, name: "u" });

@@ -25,6 +25,8 @@ export interface SessionFlags {
   command?: string[];
   /** another DAP adapter on stdio, e.g. "python3.11 -m debugpy.adapter" */
   adapter?: string;
+  /** false with --no-just-my-code: stop and step in the standard library and site-packages too */
+  justMyCode: boolean;
 }
 
 export interface RunFlags extends SessionFlags {
@@ -53,7 +55,7 @@ export async function runProgram(target: string, programArgs: string[], flags: R
     cwd,
     console: "integratedTerminal",
     stopOnEntry: flags.stopOnEntry,
-    justMyCode: true,
+    justMyCode: flags.justMyCode,
     showReturnValue: true,
   };
   if (flags.python) launch.python = flags.python;
@@ -71,7 +73,7 @@ export async function attachProgram(address: string, flags: AttachFlags): Promis
   const attach: Record<string, unknown> = {
     connect: endpoint,
     pathMappings: (flags.pathMap ?? []).map(parsePathMapping),
-    justMyCode: true,
+    justMyCode: flags.justMyCode,
     showReturnValue: true,
   };
   if (flags.token) attach.token = flags.token;
@@ -144,6 +146,7 @@ async function debugSession(
     mode: kind,
     programFile: plan.programFile,
     endProgram: () => program.end(),
+    settleProgram: () => program.settle(),
     startChildAdapter: (configuration) => childAdapter(flags.adapter, configuration),
     onRunning: (running) => {
       if (typeof stdin === "string") return;
@@ -169,6 +172,12 @@ async function debugSession(
   prompt.script([...atFirstStop, ...(flags.command ?? [])]);
   const interrupts = interruptPauses(dbg);
   onInterrupt = interrupts.interrupt;
+  // an attached program runs with the prompt open: Ctrl-C there pauses it
+  prompt.onInterrupt = () => {
+    if (!dbg.running) return false;
+    interrupts.interrupt();
+    return true;
+  };
   try {
     return await dbg.run();
   } finally {
@@ -187,7 +196,10 @@ function programStdin(
   onInterrupt: () => void,
 ): ConstructorParameters<typeof TerminalProgram>[0] {
   if (!interactive) return "none";
-  const opened = ProgramKeyboard.open(process.stdout, onInterrupt);
+  // the program writes only while it runs (all-stop); a prompt that is open gets it above itself
+  const show = (chunk: Buffer) =>
+    screen.printAbovePrompt ? screen.print(chunk.toString()) : screen.out.write(chunk);
+  const opened = ProgramKeyboard.open(process.stdout, onInterrupt, show);
   if ("keyboard" in opened) return opened;
   screen.error(`no pseudo-terminal for the program (${opened.reason}): it shares this terminal's keyboard`);
   return "terminal";
@@ -253,6 +265,12 @@ function announceAttach(dbg: TerminalDebugger, args: Record<string, unknown>): v
  * Python never reaches a line where it could, so the second interrupts it as Python would
  * (KeyboardInterrupt; an attached program is detached from instead), and the third quits.
  */
+/** A line while the program runs: above the prompt when one is open, else on a line of its own. */
+function say(dbg: TerminalDebugger, text: string): void {
+  if (dbg.screen.printAbovePrompt) dbg.screen.info(text);
+  else dbg.screen.out.write(`\n${text}\n`);
+}
+
 function interruptPauses(dbg: TerminalDebugger): { interrupt: () => void; stop: () => void } {
   let presses = 0;
   const onInterrupt = () => {
@@ -262,10 +280,10 @@ function interruptPauses(dbg: TerminalDebugger): { interrupt: () => void; stop: 
     }
     presses++;
     if (presses === 1) {
-      dbg.screen.out.write("\nPausing the program (Ctrl-C again interrupts it)...\n");
+      say(dbg, "Pausing the program (Ctrl-C again interrupts it)...");
       dbg.pause().catch((error) => dbg.screen.error(`cannot pause: ${messageOf(error)}`));
     } else if (presses === 2 && dbg.options.mode === "launch" && dbg.interruptProgram()) {
-      dbg.screen.out.write("\nInterrupted the program (Ctrl-C again quits).\n");
+      say(dbg, "Interrupted the program (Ctrl-C again quits).");
       dbg.options.onRunning?.(true); // it runs on (it may catch KeyboardInterrupt): its keys again
     } else {
       void dbg.quit().then(() => process.exit(130));

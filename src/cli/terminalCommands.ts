@@ -28,13 +28,12 @@ async function guarded(start: (run: RunModule) => Promise<number>, name: string)
 
 function sessionOptions(command: Command): Command {
   return command
-    .option(
-      "-b, --break <location>",
-      "set a breakpoint first: [file:]line or function (repeatable)",
-      collect,
-      [],
-    )
+    .option("-b, --break <location>", "set a breakpoint first: [file:]line or function (repeatable)", collect)
     .option("-c, --command <command>", "run a debugger command at the first stop (repeatable)", collect)
+    .option(
+      "--no-just-my-code",
+      "stop and step in the standard library and site-packages too (by default only your code stops)",
+    )
     .option("--adapter <command>", "use another DAP adapter on stdio, e.g. 'python3 -m debugpy.adapter'");
 }
 
@@ -63,12 +62,7 @@ export function addTerminalDebuggerCommands(program: Command): void {
       .command("attach")
       .description("debug a program started with python -m pdap --listen [HOST:]PORT (or pdap.listen())")
       .argument("<address>", "[HOST:]PORT the program listens on")
-      .option(
-        "--path-map <local=remote>",
-        "map a local source root to the program's (repeatable)",
-        collect,
-        [],
-      )
+      .option("--path-map <local=remote>", "map a local source root to the program's (repeatable)", collect)
       .option("--token <token>", "the program's access token (it prints one when listening beyond loopback)"),
   ).action((address: string, options) => guarded((run) => run.attachProgram(address, options), "attach"));
 }
