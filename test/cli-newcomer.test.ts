@@ -3,6 +3,9 @@
 // breakpoints in files the program does not have, and the small things of the command line.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, it } from "node:test";
 import { AGENT_PYTHONPATH } from "../src/adapter/launcher.js";
 import { DapClient } from "../src/client/client.js";
@@ -157,6 +160,79 @@ onMainTerminal("terminal debugger: --no-just-my-code", (target) => {
     assert.match(
       stopsIn(await everything().command("s"))[0] ?? "",
       /^> dumps\(\) at .*json[/\\]__init__\.py:\d+$/,
+    );
+  });
+});
+
+onMainTerminal("terminal debugger: a breakpoint in a file the attached program does not have", (target) => {
+  const spin = fixture("cli_spin.py");
+  // the program runs its own copy, elsewhere: the local file is not one of its files
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), "pdap-remote-"));
+  copyFileSync(spin.path, path.join(elsewhere, "cli_spin.py"));
+  const { port, program } = listeningProgram(target, path.join(elsewhere, "cli_spin.py"));
+  after(() => {
+    program.kill("SIGKILL");
+    rmSync(elsewhere, { recursive: true, force: true });
+  });
+  let address = "";
+  before(async () => {
+    address = `127.0.0.1:${await port}`;
+  });
+  const unmapped = terminalFor(() =>
+    pdapInTerminal(["attach", address, "-b", `${spin.path}:${spin.line("SPIN")}`]),
+  );
+
+  it("says it is not loaded in the program and hints at the path mapping", async () => {
+    const screen = await unmapped().waitFor(/q detaches\.\n\(pdap\)/);
+    assert.match(
+      screen,
+      new RegExp(
+        `^Breakpoint 1 at cli_spin.py:${spin.line("SPIN")} \\(pending: not loaded in the program; missing --path-map \\(pathMappings\\)\\?\\)$`,
+        "m",
+      ),
+    );
+    unmapped().type("q");
+    assert.equal(await unmapped().exitStatus(), 0);
+  });
+
+  it("is verified and stops with the mapping", async () => {
+    const client = DapClient.spawnAdapter();
+    try {
+      const connect = { host: "127.0.0.1", port: await port };
+      const pathMappings = [{ localRoot: path.dirname(spin.path), remoteRoot: elsewhere }];
+      const result = await client.start(
+        "attach",
+        { connect, pathMappings },
+        { [spin.path]: [spin.line("SPIN")] },
+      );
+      assert.equal(result[spin.path][0].verified, true);
+      assert.equal(result[spin.path][0].message, undefined);
+      const stop = await client.nextStop();
+      const { stackFrames } = await client.stackTrace(stop.body.threadId ?? 0);
+      assert.equal(stackFrames[0].source?.path, spin.path);
+    } finally {
+      await client.disconnect(false);
+    }
+  });
+});
+
+onMainTerminal("terminal debugger: breakpoints not there yet, and refused ones", (target) => {
+  const app = fixture("cli_app.py");
+  const term = terminalFor(() => runInTerminal(target, ["cli_app.py"]));
+
+  it("says a function breakpoint is pending until the function is defined", async () => {
+    await term().waitFor("(pdap)");
+    assert.equal(
+      await term().command("b nosuchfunc"),
+      "Breakpoint 1 at function nosuchfunc (pending until a function nosuchfunc is defined)",
+    );
+  });
+
+  it("gives a refused breakpoint's number to the next one", async () => {
+    assert.match(await term().command("b 999"), /^\*\*\* breakpoint not set: no executable code/);
+    assert.equal(
+      await term().command(`b ${app.line("ADD")}`),
+      `Breakpoint 2 at cli_app.py:${app.line("ADD")}`,
     );
   });
 });

@@ -195,10 +195,12 @@ class Agent:
             import secrets  # here, not at start-up (it loads OpenSSL): most sessions never need it
 
             token = secrets.token_urlsafe(24)
+            # python -m pdap has set program_argv by now; pdap.listen() in code has not
+            how = "give --token" if self.program_argv is not None else "pass token= to pdap.listen()"
             sys.stderr.write(
                 "pdap: %s is not a loopback address, so clients must present an access token.\n"
-                "pdap: generated access token (give --token or set PDAP_TOKEN to choose one): %s\n"
-                % (host, token))
+                "pdap: generated access token (%s or set PDAP_TOKEN to choose one): %s\n"
+                % (host, how, token))
             sys.stderr.flush()
         self.listen_token = token or None
         self.spawn(self._accept_loop, server)

@@ -22,6 +22,7 @@ import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLa
 import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
 import { earlyExitError, watchProcessExit } from "./startFailure.js";
+import { markUnloaded } from "./unloadedFiles.js";
 
 const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 /** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
@@ -372,6 +373,9 @@ export class DebugSession {
         : args;
     const response = await agent.request("setBreakpoints", remoteArgs);
     const body = response.body as DebugProtocol.SetBreakpointsResponse["body"];
+    if (this.mode === "attach" && remoteArgs.source?.path) {
+      await markUnloaded(agent, remoteArgs.source.path, body.breakpoints ?? []);
+    }
     for (const bp of body.breakpoints ?? []) {
       if (bp.source && typeof localPath === "string") bp.source = { ...args.source, path: localPath };
     }

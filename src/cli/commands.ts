@@ -268,15 +268,37 @@ export function helpOverview(width: number, unavailable: ReadonlySet<string> = n
   }
   lines.push("Enter repeats the last command. 'help command' explains one; '!statement' forces Python.");
   lines.push(
-    "Only your code stops and steps (justMyCode): the standard library and site-packages run through, " +
-      "except the program or module you started; --no-just-my-code debugs them too.",
+    ...wrap(
+      "Only your code stops and steps (justMyCode): the standard library and site-packages run through, " +
+        "except the program or module you started; pdap run --no-just-my-code debugs them too.",
+      Number.isFinite(width) ? Math.min(width, 100) : 100,
+    ),
   );
   return lines;
 }
 
-export function helpFor(word: string): string[] {
+/** `help command`: its usage, then its help wrapped to the width, every line indented alike. */
+export function helpFor(word: string, width = Number.POSITIVE_INFINITY): string[] {
   const info = findCommand(word);
   if (!info) throw new UsageError(`no command '${word}': 'help' lists them`);
   const also = info.aliases.length ? `  (also: ${info.aliases.join(", ")})` : "";
-  return [`${info.usage}${also}`, `    ${info.help}`];
+  return [`${info.usage}${also}`, ...wrap(info.help, Math.min(width, 100) - HELP_INDENT.length, HELP_INDENT)];
+}
+
+const HELP_INDENT = "    ";
+
+/** Words into lines of at most `width` columns (a longer word gets a line of its own). */
+export function wrap(text: string, width: number, indent = ""): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(`${indent}${line}`);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines;
 }

@@ -10,6 +10,8 @@ import type { DapClient } from "../client/client.js";
 import { DapError } from "../dap/connection.js";
 import { type BreakpointEntry, BreakpointTable } from "./breakpoints.js";
 import { COMMANDS, type CommandInfo, parseInput, UsageError } from "./commands.js";
+import { EXIT_FAILED } from "./exitCodes.js";
+import { breakLocationWord, completeFileNames } from "./fileCompletion.js";
 import { formatListing, type SourceFile, splitSource } from "./listing.js";
 import { displayPath } from "./paths.js";
 import { childName, childPid, DebugProcess, type ProcessStop } from "./processes.js";
@@ -499,7 +501,7 @@ export class TerminalDebugger {
       this.quitting = true;
       await this.disconnectChildren(false);
       await this.options.endProgram?.();
-      return 1;
+      return EXIT_FAILED;
     }
     await this.settleChildren();
     await this.options.settleProgram?.();
@@ -754,6 +756,13 @@ export class TerminalDebugger {
     const input = parseInput(line);
     const code = input.kind === "python" ? line : input.kind === "command" ? input.arg : "";
     const word = /[A-Za-z_]\w*$/.exec(line)?.[0] ?? "";
+    const location = breakLocationWord(line);
+    if (location !== undefined) {
+      // a file (b app.py:12) or a function (b main): both complete
+      const files = completeFileNames(location, process.cwd());
+      const functions = location === word ? await this.pythonCompletions(code, word).catch(() => []) : [];
+      return [[...new Set([...files, ...functions])].sort(), location];
+    }
     const names = await this.pythonCompletions(code, word);
     return [[...new Set(names)].sort(), word];
   }

@@ -10,6 +10,7 @@ import { BREAK_COMMANDS, setBreakpoint, setExceptionFilters } from "./breakComma
 import { parseBreakSpec } from "./commands.js";
 import { CONTROL_COMMANDS } from "./controlCommands.js";
 import { messageOf, TerminalDebugger } from "./debugger.js";
+import { EXIT_FAILED, EXIT_INTERRUPTED } from "./exitCodes.js";
 import { INSPECT_COMMANDS } from "./inspectCommands.js";
 import { PROCESS_COMMANDS } from "./processes.js";
 import { TerminalProgram } from "./program.js";
@@ -42,7 +43,7 @@ export interface AttachFlags extends SessionFlags {
   token?: string;
 }
 
-/** A mistake in the command line: reported as one line, exit status 2. */
+/** A mistake in the command line: reported as one line, exit status 1 (EXIT_USAGE). */
 export class CommandLineError extends Error {}
 
 export async function runProgram(target: string, programArgs: string[], flags: RunFlags): Promise<number> {
@@ -166,7 +167,7 @@ async function debugSession(
     screen.error(`cannot ${kind}: ${withAdapterStderr(messageOf(error), client)}`);
     await client.disconnect(kind === "launch");
     await program.end();
-    return 2;
+    return EXIT_FAILED;
   }
   if (kind === "attach") announceAttach(dbg, args);
   prompt.script([...atFirstStop, ...(flags.command ?? [])]);
@@ -275,7 +276,7 @@ function interruptPauses(dbg: TerminalDebugger): { interrupt: () => void; stop: 
   let presses = 0;
   const onInterrupt = () => {
     if (!dbg.running) {
-      if (!dbg.prompt.interactive) void dbg.quit().then(() => process.exit(130));
+      if (!dbg.prompt.interactive) void dbg.quit().then(() => process.exit(EXIT_INTERRUPTED));
       return;
     }
     presses++;
@@ -286,7 +287,7 @@ function interruptPauses(dbg: TerminalDebugger): { interrupt: () => void; stop: 
       say(dbg, "Interrupted the program (Ctrl-C again quits).");
       dbg.options.onRunning?.(true); // it runs on (it may catch KeyboardInterrupt): its keys again
     } else {
-      void dbg.quit().then(() => process.exit(130));
+      void dbg.quit().then(() => process.exit(EXIT_INTERRUPTED));
     }
   };
   process.on("SIGINT", onInterrupt);

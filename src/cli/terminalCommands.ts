@@ -1,5 +1,6 @@
 // The `pdap run` and `pdap attach` subcommands: the terminal debugger's command line.
 import type { Command } from "commander";
+import { EXIT_USAGE } from "./exitCodes.js";
 
 // the terminal debugger is loaded only for run and attach: `pdap adapter` starts faster without it
 type RunModule = typeof import("./run.js");
@@ -22,7 +23,7 @@ async function guarded(start: (run: RunModule) => Promise<number>, name: string)
   } catch (error) {
     if (!(error instanceof run.CommandLineError)) throw error;
     process.stderr.write(`pdap ${name}: ${error.message}\n`);
-    exitWith(2);
+    exitWith(EXIT_USAGE);
   }
 }
 
