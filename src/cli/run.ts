@@ -77,7 +77,9 @@ export async function attachProgram(address: string, flags: AttachFlags): Promis
     justMyCode: flags.justMyCode,
     showReturnValue: true,
   };
-  if (flags.token) attach.token = flags.token;
+  // PDAP_TOKEN as the agent takes it: not visible in ps, unlike --token
+  const token = flags.token || process.env.PDAP_TOKEN;
+  if (token) attach.token = token;
   return debugSession("attach", attach, flags, { stopOnEntry: false });
 }
 
