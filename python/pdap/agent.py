@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from .debugger import Debugger
 from .evaluation import EvaluationError
+from .goto import goto_targets
 from .inspector import Inspector
 from .protocol import Link, Message, ProtocolError
 from .sources import SourceLines
@@ -110,6 +111,8 @@ class Agent:
             "setExceptionBreakpoints": self._set_exception_breakpoints,
             "exceptionInfo": lambda args: self.debugger.exception_info(args.get("threadId")),
             "breakpointLocations": self._breakpoint_locations,
+            "gotoTargets": goto_targets,
+            "goto": lambda args: self.debugger.goto(args.get("threadId"), args.get("targetId")),
         }
         self.inspector = Inspector(self.debugger)
         self._handlers.update(self.inspector.handlers())

@@ -64,6 +64,9 @@ export function addTerminalDebuggerCommands(program: Command): void {
       .description("debug a program started with python -m pdap --listen [HOST:]PORT (or pdap.listen())")
       .argument("<address>", "[HOST:]PORT the program listens on")
       .option("--path-map <local=remote>", "map a local source root to the program's (repeatable)", collect)
-      .option("--token <token>", "the program's access token (it prints one when listening beyond loopback); default: env PDAP_TOKEN"),
+      .option(
+        "--token <token>",
+        "the program's access token (it prints one when listening beyond loopback); default: env PDAP_TOKEN",
+      ),
   ).action((address: string, options) => guarded((run) => run.attachProgram(address, options), "attach"));
 }
