@@ -236,3 +236,23 @@ onMainTerminal("terminal debugger: breakpoints not there yet, and refused ones",
     );
   });
 });
+
+onMainTerminal("terminal debugger: -c commands of an attach wait for the first stop", (target) => {
+  const spin = fixture("cli_spin.py");
+  const { port, program } = listeningProgram(target, "cli_spin.py");
+  after(() => program.kill("SIGKILL"));
+  let address = "";
+  before(async () => {
+    address = `127.0.0.1:${await port}`;
+  });
+  const term = terminalFor(() =>
+    pdapInTerminal(["attach", address, "-b", `cli_spin.py:${spin.line("SPIN")}`, "-c", "p 6 * 7"]),
+  );
+
+  it("runs them there, not while the program runs", async () => {
+    const screen = await term().waitFor(/\(pdap\) p 6 \* 7\n42\n\(pdap\)/);
+    assert.doesNotMatch(screen, /the program is running/);
+    term().type("q");
+    assert.equal(await term().exitStatus(), 0);
+  });
+});

@@ -66,7 +66,7 @@ def _has_function(module: Any, path: List[str]) -> bool:
     target: Any = module
     try:
         for attribute in path:
-            if not isinstance(target, (ModuleType, type)):
+            if not issubclass(type(target), (ModuleType, type)):  # type(): no __class__ of the program's
                 return False  # modules and classes only, read through their namespaces: no user code runs
             namespace = target.__dict__
             if attribute not in namespace:

@@ -5,7 +5,7 @@ import dis
 import os
 import sys
 import sysconfig
-from types import CodeType, FrameType
+from types import CodeType, FrameType, ModuleType
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 _canonical: Dict[str, str] = {}
@@ -136,7 +136,8 @@ class CodeFilter:
         if not any(path.startswith(root + os.sep) for root in self.library_roots):
             return True
         # the program the user asked to run is theirs wherever it lives (python -m json.tool)
-        main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+        main = sys.modules.get("__main__")
+        main_file = vars(main).get("__file__") if isinstance(main, ModuleType) else None  # no module __getattr__
         return isinstance(main_file, str) and canonical(main_file) == path
 
 

@@ -378,7 +378,8 @@ export class TerminalDebugger {
    * not a quit is answered with what can be done. A launched program has the keyboard instead.
    */
   private async whileRunning(next: Promise<Next>): Promise<Next | "quit"> {
-    if (this.options.mode !== "attach" || !this.prompt.interactive) return next;
+    // -c commands are for the first stop, not for a program that runs
+    if (this.options.mode !== "attach" || !this.prompt.interactive || this.prompt.hasQueued) return next;
     const stopped = next.then((item) => ({ item }));
     for (;;) {
       this.runningRead ??= this.prompt.read();

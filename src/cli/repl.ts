@@ -63,6 +63,11 @@ export class Prompt {
     if (!this.interactive) this.openPipe();
   }
 
+  /** Lines are waiting to be read (-c commands, typed ahead): read() answers at once. */
+  get hasQueued(): boolean {
+    return this.queue.length > 0;
+  }
+
   /** Lines to run before anything the user typed (pdb's -c commands). */
   script(lines: string[]): void {
     this.queue.unshift(...lines.map((text) => ({ text, scripted: true })));
