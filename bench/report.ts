@@ -133,7 +133,7 @@ export function toMarkdown(report: BenchReport, { level = 1, title = true } = {}
   const out: string[] = [];
   if (title) out.push(`${h(0)} pdap benchmarks`, "");
   out.push(...header(report), "");
-  out.push(`${h(1)} Targets (DESIGN.md), judged on pdap's default backend`, "", ...targetTable(report), "");
+  out.push(`${h(1)} Targets, judged on pdap's default backend`, "", ...targetTable(report), "");
   for (const python of report.pythons) {
     out.push(`${h(1)} Python ${python.patchVersion ?? python.version}`, "");
     if (python.status === "missing") {
@@ -176,7 +176,7 @@ function header(report: BenchReport): string[] {
 function targetTable(report: BenchReport): string[] {
   const versions = report.pythons.map((p) => p.version);
   const lines = [
-    `| work | pdap target | debugpy in DESIGN.md (3.11 / 3.12) | ${versions.join(" | ")} |`,
+    `| work | pdap target | debugpy as first measured (3.11 / 3.12) | ${versions.join(" | ")} |`,
     `|---|---|---|${versions.map(() => "---|").join("")}`,
   ];
   for (const workload of report.workloads) {

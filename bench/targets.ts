@@ -55,7 +55,7 @@ const atMost = (bound: number, unit: "×" | "ms", designDebugpy: string, from?: 
 
 export const TARGETS: Record<WorkloadId, Target> = {
   "cpu-same-file": unhitBreakpoint("5.3× / 1.0×"),
-  "cpu-other-file": unhitBreakpoint("— (DESIGN gives the same-file case)"),
+  "cpu-other-file": unhitBreakpoint("— (measured for the same-file case)"),
   "false-condition": atMost(10, "×", "~97× / ~126×"),
   "step-over": atMost(1.5, "×", "~47× / ~22×", "3.12"),
   launch: atMost(250, "ms", "~1.0 s / ~0.9 s"),

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 from . import isolation, log
 from .debugger import Debugger
 from .evaluation import EvaluationError
+from .goto import goto_targets
 from .inspector import Inspector
 from .protocol import HttpRequestRefused, Link, Message, ProtocolError
 from .sources import SourceLines
@@ -124,6 +125,8 @@ class Agent:
             "setExceptionBreakpoints": self._set_exception_breakpoints,
             "exceptionInfo": lambda args: self.debugger.exception_info(args.get("threadId")),
             "breakpointLocations": self._breakpoint_locations,
+            "gotoTargets": goto_targets,
+            "goto": lambda args: self.debugger.goto(args.get("threadId"), args.get("targetId")),
         }
         self.inspector = Inspector(self.debugger)
         self._handlers.update(self.inspector.handlers())
@@ -209,10 +212,12 @@ class Agent:
             secrets = isolation.stdlib("secrets")  # when first needed, not at start-up
 
             token = secrets.token_urlsafe(24)
+            # python -m pdap has set program_argv by now; pdap.listen() in code has not
+            how = "give --token" if self.program_argv is not None else "pass token= to pdap.listen()"
             sys.stderr.write(
                 "pdap: %s is not a loopback address, so clients must present an access token.\n"
-                "pdap: generated access token (give --token or set PDAP_TOKEN to choose one): %s\n"
-                % (host, token))
+                "pdap: generated access token (%s or set PDAP_TOKEN to choose one): %s\n"
+                % (host, how, token))
             sys.stderr.flush()
         self.listen_token = token or None
         self.spawn(self._accept_loop, server)

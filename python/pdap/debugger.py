@@ -17,6 +17,7 @@ from . import evaluation, isolation, log, variables
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
 from .exceptions import ExceptionFilters, exception_info
 from .function_breakpoints import FunctionBreakpoint, FunctionBreakpoints
+from .goto import Jump
 from .sources import CodeFilter, canonical
 
 CO_COROUTINE = 0x0080
@@ -107,6 +108,7 @@ class Debugger:
         self.wide = False
         self.steps: Dict[int, Step] = {}
         self.stops: Dict[int, ThreadStop] = {}  # threads stopped or held, by ident
+        self.jumps: Dict[int, Jump] = {}  # goto: a stopped thread's next line, for it to set (goto.py)
         # threads running pdap's code outside a tracer callback (stopping, holding, sending), by depth:
         # their lines are pdap's, never the program's, and must not be traced
         self.inside: Dict[int, int] = {}
@@ -382,9 +384,40 @@ class Debugger:
                 body["description"] = text
                 if not quiet:
                     self.send("output", {"category": "console", "output": text + "\n"})
+            generation = self.run_generation
             self.send("stopped", body)
-            self._wait_for_resume()
+            self._wait_for_resume(generation)
+            while ident in self.jumps:
+                self._jump(ident, frame, generation)
             self.stops.pop(ident, None)
+
+    def _jump(self, ident: int, frame: FrameType, generation: int) -> None:
+        """goto, on the stopped thread (in its line callback, where f_lineno may be set): stop again there."""
+        jump = self.jumps.pop(ident)
+        jump.perform(frame)
+        if self.run_generation != generation:
+            return  # resumed meanwhile: the jump is made, the thread runs on from there
+        for note in jump.notes:
+            self.send("output", {"category": "console", "output": "pdap: %s\n" % note})
+        if jump.error is None:
+            self.frames.reset()  # the stop's frames and values were for the old line
+            self.refs.reset()
+            self.stops[ident] = ThreadStop(frame, "goto")
+            self.send("stopped", {"reason": "goto", "threadId": self.thread_id(ident), "allThreadsStopped": True})
+        self._wait_for_resume(generation)
+
+    def goto(self, tid: Any, line: Any) -> None:
+        """Make `line` the next line of a stopped thread's top frame; the other threads stay held."""
+        if not isinstance(line, int):
+            raise TypeError("goto needs a targetId (a line, from gotoTargets)")
+        with self.cond:
+            ident = self.ident_of(tid)
+            stop = self.stops.get(ident)
+            if stop is None or ident not in self.inside or stop.reason in ("held", "pending", "exception"):
+                raise LookupError("thread %r is not stopped at a line it can jump from" % (tid,))
+            jump = self.jumps[ident] = Jump(line)
+            self.cond.notify_all()
+        jump.wait()
 
     @contextlib.contextmanager
     def pdap_code(self) -> Iterator[None]:
@@ -414,9 +447,11 @@ class Debugger:
                 return
         self.stop(frame, "pause")
 
-    def _wait_for_resume(self) -> None:
-        generation = self.run_generation
-        while self.run_generation == generation:
+    def _wait_for_resume(self, generation: Optional[int] = None) -> None:
+        if generation is None:
+            generation = self.run_generation
+        ident = threading.get_ident()
+        while self.run_generation == generation and ident not in self.jumps:
             self.cond.wait()
 
     def _resume_all(self) -> None:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import itertools
-from types import CodeType, FrameType
+import sys
+from types import CodeType, FrameType, ModuleType
 from typing import Any, Dict, List, Optional, Tuple
 
 from .breakpoints import compile_condition
@@ -36,6 +37,9 @@ class FunctionBreakpoint:
         body: Dict[str, Any] = {"id": self.id, "verified": self.verified}
         if self.message:
             body["message"] = self.message
+        elif self.verified and not _defined(self.name):
+            # still verified: it stops once a function of that name runs (defined later, imported later)
+            body["message"] = "pending until a function %s is defined" % self.name
         return body
 
     def matches(self, module: str, qualname: str) -> bool:
@@ -43,6 +47,35 @@ class FunctionBreakpoint:
             return True
         full = "%s.%s" % (module, qualname)
         return full == self.name or full.endswith("." + self.name)
+
+
+def _defined(name: str) -> bool:
+    """Whether a function `name` (func, Class.method, module.func) is reachable from a loaded module now."""
+    parts = name.split(".")
+    for module_name, module in list(sys.modules.items()):
+        for start in range(len(parts)):
+            prefix = ".".join(parts[:start])
+            if prefix and module_name != prefix and not module_name.endswith("." + prefix):
+                continue
+            if _has_function(module, parts[start:]):
+                return True
+    return False
+
+
+def _has_function(module: Any, path: List[str]) -> bool:
+    target: Any = module
+    try:
+        for attribute in path:
+            if not issubclass(type(target), (ModuleType, type)):  # type(): no __class__ of the program's
+                return False  # modules and classes only, read through their namespaces: no user code runs
+            namespace = target.__dict__
+            if attribute not in namespace:
+                return False
+            target = namespace[attribute]
+        target = getattr(target, "__func__", target)
+        return isinstance(getattr(target, "__code__", None), CodeType)
+    except Exception:
+        return False
 
 
 class FunctionBreakpoints:

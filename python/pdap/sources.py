@@ -5,7 +5,7 @@ import dis
 import os
 import sys
 import sysconfig
-from types import CodeType, FrameType
+from types import CodeType, FrameType, ModuleType
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 _canonical: Dict[str, str] = {}
@@ -133,7 +133,12 @@ class CodeFilter:
             return False
         if path.startswith(PDAP_DIR + os.sep):
             return False
-        return not any(path.startswith(root + os.sep) for root in self.library_roots)
+        if not any(path.startswith(root + os.sep) for root in self.library_roots):
+            return True
+        # the program the user asked to run is theirs wherever it lives (python -m json.tool)
+        main = sys.modules.get("__main__")
+        main_file = vars(main).get("__file__") if isinstance(main, ModuleType) else None  # no module __getattr__
+        return isinstance(main_file, str) and canonical(main_file) == path
 
 
 def _qualname_from_code(code: CodeType, frame: "FrameType") -> str:

@@ -42,6 +42,25 @@ export class AgentLink {
   }
 }
 
+/** Why a connection to an agent failed, in words (not ENOTFOUND). */
+export function connectFailure(host: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "ECONNREFUSED":
+      return "connection refused (is the program running with --listen on this port?)";
+    case "ENOTFOUND":
+      return `no such host '${host}'`;
+    case "EAI_AGAIN":
+      return `cannot look up host '${host}' (no name service reachable?)`;
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `${host} cannot be reached from here`;
+    case "ETIMEDOUT":
+      return "no answer (a firewall?)";
+    default:
+      return error.code ? `${error.code} (${error.message})` : error.message;
+  }
+}
+
 export function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -281,9 +300,7 @@ export async function connectToAgent(
     socket.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(
-        new DapError(
-          `cannot connect to a pdap agent at ${host}:${port}: ${error.code === "ECONNREFUSED" ? "connection refused (is the program running with --listen on this port?)" : (error.code ?? error.message)}`,
-        ),
+        new DapError(`cannot connect to a pdap agent at ${host}:${port}: ${connectFailure(host, error)}`),
       );
     });
   });

@@ -21,6 +21,7 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   supportsExceptionInfoRequest: true,
   supportsExceptionFilterOptions: true,
   supportsBreakpointLocationsRequest: true,
+  supportsGotoTargetsRequest: true,
   exceptionBreakpointFilters: [
     {
       filter: "raised",

@@ -24,6 +24,8 @@ import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLa
 import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
 import { initializeFirst } from "./requestGates.js";
+import { earlyExitError, watchProcessExit } from "./startFailure.js";
+import { markUnloaded } from "./unloadedFiles.js";
 
 const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 /** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
@@ -135,13 +137,10 @@ export class DebugSession {
         child.once("error", (error: NodeJS.ErrnoException) =>
           reject(new DapError(`cannot start Python '${config.python}': ${error.code ?? error.message}`)),
         );
-        child.once("exit", (code) =>
-          reject(
-            new DapError(
-              `Python exited (code ${code}) before the debugger connected: ${stderrTail.join("").trim().slice(-2000)}`,
-            ),
-          ),
-        );
+        child.once("exit", (code, signal) => {
+          const how = signal ? `was killed by ${signal}` : `exited (code ${code})`;
+          earlyExitError(config.python, how, stderrTail.join("").trim().slice(-2000)).then(reject);
+        });
       });
       const agent = await withTimeout(
         Promise.race([listener.nextAgent(), spawnFailed]),
@@ -173,11 +172,19 @@ export class DebugSession {
       args: [config.python, ...agentCommand(config, listener.port)],
       env,
     });
+    // a program that dies at start (its error is on the terminal) fails the launch at once
+    const pid = response.body?.processId;
+    const watch = pid ? watchProcessExit(pid) : undefined;
+    const gone = watch?.gone.catch(() =>
+      earlyExitError(config.python, "exited", "its error is in the terminal").then((error) => {
+        throw error;
+      }),
+    );
     const agent = await withTimeout(
-      listener.nextAgent(),
+      Promise.race([listener.nextAgent(), ...(gone ? [gone] : [])]),
       AGENT_CONNECT_TIMEOUT_MS,
       "the program started in the terminal did not connect to the adapter",
-    );
+    ).finally(() => watch?.stop());
     this.terminalPid = response.body?.processId ?? agent.info.pid;
     await this.adoptAgent(agent, await this.launchOptions(config));
   }
@@ -400,6 +407,9 @@ export class DebugSession {
         : args;
     const response = await agent.request("setBreakpoints", remoteArgs);
     const body = response.body as DebugProtocol.SetBreakpointsResponse["body"];
+    if (this.mode === "attach" && remoteArgs.source?.path) {
+      await markUnloaded(agent, remoteArgs.source.path, body.breakpoints ?? []);
+    }
     for (const bp of body.breakpoints ?? []) {
       if (bp.source && typeof localPath === "string") bp.source = { ...args.source, path: localPath };
     }

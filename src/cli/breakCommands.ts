@@ -53,8 +53,8 @@ export async function setBreakpoint(
     const { file, line } = await firstLineOfFunction(dbg, location.name);
     entry = await dbg.breakpoints.add({ file, line, functionName: location.name, condition, temporary });
   }
-  if (!entry.verified && entry.message) {
-    await dbg.breakpoints.remove([entry]);
+  if (!entry.verified && entry.message && !entry.pending) {
+    await dbg.breakpoints.withdraw(entry);
     throw new UsageError(`breakpoint not set: ${entry.message}`);
   }
   dbg.screen.info(describeNew(dbg, entry));
@@ -67,7 +67,8 @@ function describeNew(dbg: TerminalDebugger, entry: BreakpointEntry): string {
   if (entry.line !== undefined && entry.actualLine !== undefined && entry.actualLine !== entry.line) {
     notes.push(`moved from line ${entry.line}`);
   }
-  if (!entry.verified) notes.push("pending");
+  if (!entry.verified) notes.push(entry.message ? `pending: ${entry.message}` : "pending");
+  else if (entry.message) notes.push(entry.message); // e.g. a function not defined yet
   return `${kind} ${entry.number} at ${dbg.placeOf(entry)}${notes.length ? ` (${notes.join(", ")})` : ""}`;
 }
 
@@ -132,6 +133,7 @@ function listBreakpoints(dbg: TerminalDebugger): void {
       entry.ignoreCount > 0 && `will ignore the next ${entry.ignoreCount} hits`,
       entry.hits > 0 && `already stopped here ${entry.hits} time${entry.hits === 1 ? "" : "s"}`,
       !entry.verified && `pending${entry.message ? `: ${entry.message}` : ""}`,
+      entry.verified && entry.message,
     ];
     for (const note of notes) if (note) dbg.screen.printFitted(`        ${note}`);
   }

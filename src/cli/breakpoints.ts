@@ -23,6 +23,8 @@ export interface BreakpointEntry {
   seenAt?: { file: string; line: number };
   // what the adapters made of it (the program's session, or a child's when it says more)
   verified: boolean;
+  /** not verified yet, but it may be (DAP reason "pending"): a file not loaded, a function not defined */
+  pending?: boolean;
   actualLine?: number;
   message?: string;
 }
@@ -98,6 +100,12 @@ export class BreakpointTable {
       throw error;
     }
     return entry;
+  }
+
+  /** A breakpoint the adapter refused: gone, and its number is the next one's again. */
+  async withdraw(entry: BreakpointEntry): Promise<void> {
+    await this.remove([entry]);
+    if (entry.number === this.nextNumber - 1) this.nextNumber--;
   }
 
   async remove(entries: BreakpointEntry[]): Promise<void> {
@@ -272,12 +280,14 @@ export class BreakpointTable {
     if (client !== this.client) {
       if (bp.verified && !entry.verified) {
         entry.verified = true;
+        entry.pending = false;
         entry.message = undefined;
         if (bp.line !== undefined) entry.actualLine = bp.line;
       }
       return;
     }
     entry.verified = bp.verified;
+    entry.pending = !bp.verified && bp.reason === "pending";
     entry.message = bp.message;
     if (bp.line !== undefined) entry.actualLine = bp.line;
     if (entry.file === undefined && bp.source?.path && bp.line !== undefined) {

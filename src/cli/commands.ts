@@ -244,11 +244,15 @@ export function parseRange(text: string): { first: number; last?: number } {
 }
 
 /** The help screen: every command with its abbreviation, in columns. */
-export function helpOverview(width: number): string[] {
+/**
+ * `help`: every command the session can run (`unavailable` names those its adapter cannot, e.g.
+ * jump without gotoTargets), and what justMyCode hides.
+ */
+export function helpOverview(width: number, unavailable: ReadonlySet<string> = new Set()): string[] {
   const lines = [
     "Commands (abbreviations in brackets; any other input runs as Python in the current frame):",
   ];
-  const entries = COMMANDS.map((info) =>
+  const entries = COMMANDS.filter((info) => !unavailable.has(info.name)).map((info) =>
     info.aliases.length ? `${info.name} (${info.aliases.join(", ")})` : info.name,
   );
   const column = Math.max(...entries.map((entry) => entry.length)) + 2;
@@ -263,12 +267,38 @@ export function helpOverview(width: number): string[] {
     );
   }
   lines.push("Enter repeats the last command. 'help command' explains one; '!statement' forces Python.");
+  lines.push(
+    ...wrap(
+      "Only your code stops and steps (justMyCode): the standard library and site-packages run through, " +
+        "except the program or module you started; pdap run --no-just-my-code debugs them too.",
+      Number.isFinite(width) ? Math.min(width, 100) : 100,
+    ),
+  );
   return lines;
 }
 
-export function helpFor(word: string): string[] {
+/** `help command`: its usage, then its help wrapped to the width, every line indented alike. */
+export function helpFor(word: string, width = Number.POSITIVE_INFINITY): string[] {
   const info = findCommand(word);
   if (!info) throw new UsageError(`no command '${word}': 'help' lists them`);
   const also = info.aliases.length ? `  (also: ${info.aliases.join(", ")})` : "";
-  return [`${info.usage}${also}`, `    ${info.help}`];
+  return [`${info.usage}${also}`, ...wrap(info.help, Math.min(width, 100) - HELP_INDENT.length, HELP_INDENT)];
+}
+
+const HELP_INDENT = "    ";
+
+/** Words into lines of at most `width` columns (a longer word gets a line of its own). */
+export function wrap(text: string, width: number, indent = ""): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(`${indent}${line}`);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines;
 }

@@ -118,7 +118,9 @@ const thread: CommandHandler = async (dbg, arg) => {
 };
 
 const help: CommandHandler = async (dbg, arg) => {
-  const lines = arg ? helpFor(arg.trim()) : helpOverview(dbg.screen.width);
+  const lines = arg
+    ? helpFor(arg.trim(), dbg.screen.width)
+    : helpOverview(dbg.screen.width, dbg.unavailableCommands());
   for (const line of lines) dbg.screen.print(line);
   return "stay";
 };

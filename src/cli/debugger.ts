@@ -10,6 +10,8 @@ import type { DapClient } from "../client/client.js";
 import { DapError } from "../dap/connection.js";
 import { type BreakpointEntry, BreakpointTable } from "./breakpoints.js";
 import { COMMANDS, type CommandInfo, parseInput, UsageError } from "./commands.js";
+import { EXIT_FAILED } from "./exitCodes.js";
+import { breakLocationWord, completeFileNames } from "./fileCompletion.js";
 import { formatListing, type SourceFile, splitSource } from "./listing.js";
 import { displayPath } from "./paths.js";
 import { childName, childPid, DebugProcess, type ProcessStop } from "./processes.js";
@@ -17,6 +19,9 @@ import type { Prompt } from "./repl.js";
 import { oneLineMessage, type Screen } from "./terminal.js";
 
 export type Outcome = "stay" | "resume" | "quit";
+
+/** What pdap's agent tells a client that another one replaced (agent.py, _take_over). */
+const TAKEOVER_NOTE = /^pdap: another client attached to this process/;
 
 /** How long q waits for a launched program to end after asking it to terminate. */
 const QUIT_WAIT_MS = 3_000;
@@ -41,6 +46,10 @@ export interface SessionOptions {
    * the one the configuration names. Without it children run undebugged.
    */
   startChildAdapter?: (configuration: Record<string, unknown>) => Promise<DapClient>;
+  /** the program has ended: until its last output is shown */
+  settleProgram?: () => Promise<void>;
+  /** the program starts or stops running (the keyboard is the program's only while it runs) */
+  onRunning?: (running: boolean) => void;
 }
 
 class AsyncQueue<T> {
@@ -86,8 +95,11 @@ export class TerminalDebugger {
   private quitting = false;
   /** set when the program's session ended while a stop was on the screen (an attached program killed) */
   private ended = false;
-  /** no prompt is open: the debugger waits for a stop (the program owns the terminal) */
-  running = true;
+  private isRunning = true;
+  /** the agent said another client took over this session (the program goes on) */
+  private takenOver = false;
+  /** the prompt's read opened while an attached program runs: the next stop's first command */
+  private runningRead: Promise<string | null> | undefined;
   private handlers: Record<string, CommandHandler> = {};
 
   constructor(
@@ -102,6 +114,16 @@ export class TerminalDebugger {
     });
     this.current = this.main;
     this.shownProcess = this.main;
+  }
+
+  /** No prompt is open: the debugger waits for a stop (the program owns the terminal). */
+  get running(): boolean {
+    return this.isRunning;
+  }
+  set running(running: boolean) {
+    if (running === this.isRunning) return;
+    this.isRunning = running;
+    this.options.onRunning?.(running);
   }
 
   /** The command implementations, by command name (they live with the commands they belong to). */
@@ -255,6 +277,10 @@ export class TerminalDebugger {
         this.processEnded(process, false);
         return;
       case "output":
+        if (process === this.main && TAKEOVER_NOTE.test(String(body.output ?? ""))) {
+          this.takenOver = true; // said once, at the end, instead of "The program ended."
+          return;
+        }
         // a child of a launched program writes to this terminal itself: what its agent copies is no news
         if (process !== this.main && this.options.mode === "launch" && isProgramOutput(body)) return;
         this.printOutput(body as DebugProtocol.OutputEvent["body"]);
@@ -332,8 +358,10 @@ export class TerminalDebugger {
    * quits; the exit status.
    */
   async run(): Promise<number> {
+    this.options.onRunning?.(this.running);
     for (;;) {
-      const next = await this.nextToShow();
+      const next = await this.whileRunning(this.nextToShow());
+      if (next === "quit") return 0;
       if (next.kind === "end") {
         if (next.process === this.main) return this.finish(next.lost);
         if (next.process === this.current) this.current = this.liveProcesses[0] ?? this.main;
@@ -341,6 +369,30 @@ export class TerminalDebugger {
       }
       await this.present(next.process, next.stop, false);
       if ((await this.commandLoop()) === "quit") return 0;
+    }
+  }
+
+  /**
+   * Waits for `next`. An attached program is not on this terminal, so the prompt stays open while
+   * it runs: q (or Ctrl-D) detaches at once, Ctrl-C pauses; a line typed while running that is
+   * not a quit is answered with what can be done. A launched program has the keyboard instead.
+   */
+  private async whileRunning(next: Promise<Next>): Promise<Next | "quit"> {
+    // -c commands are for the first stop, not for a program that runs
+    if (this.options.mode !== "attach" || !this.prompt.interactive || this.prompt.hasQueued) return next;
+    const stopped = next.then((item) => ({ item }));
+    for (;;) {
+      this.runningRead ??= this.prompt.read();
+      const first = await Promise.race([stopped, this.runningRead.then((line) => ({ line }))]);
+      if ("item" in first) return first.item; // the read goes on as the stop's first command
+      this.runningRead = undefined;
+      const input = first.line === null ? undefined : parseInput(first.line);
+      if (first.line === null && this.ended) return next;
+      if (first.line === null || (input?.kind === "command" && input.command.name === "quit")) {
+        await this.quit();
+        return "quit";
+      }
+      if (input?.kind !== "empty") this.screen.error("the program is running: Ctrl-C pauses it, q detaches");
     }
   }
 
@@ -392,7 +444,9 @@ export class TerminalDebugger {
   private async commandLoop(): Promise<Outcome> {
     for (;;) {
       if (this.current.state === "ended") return "resume"; // on to what comes next
-      const line = await this.prompt.read();
+      const pending = this.runningRead;
+      this.runningRead = undefined;
+      const line = await (pending ?? this.prompt.read());
       if (line === null) {
         // "resume": on to the end message, or to the next process
         return this.ended || this.current.ended ? "resume" : this.quit();
@@ -438,7 +492,9 @@ export class TerminalDebugger {
 
   /** The program ended: so does the session; child processes still going are let go (they run on). */
   private async finish(lost: boolean): Promise<number> {
-    this.prompt.close();
+    // a prompt open while the program ran ends its line before the last words
+    if (this.runningRead) this.prompt.cancel();
+    else this.prompt.close();
     const main = this.main.client;
     if (lost) {
       const tail = adapterErrorTail(main);
@@ -446,11 +502,14 @@ export class TerminalDebugger {
       this.quitting = true;
       await this.disconnectChildren(false);
       await this.options.endProgram?.();
-      return 1;
+      return EXIT_FAILED;
     }
     await this.settleChildren();
+    await this.options.settleProgram?.();
     const exitCode = this.main.exitCode;
     if (exitCode !== undefined) this.screen.info(`The program exited with code ${exitCode}.`);
+    else if (this.takenOver)
+      this.screen.info("Another client took the session over; the program goes on running.");
     else this.screen.info("The program ended.");
     this.quitting = true;
     await this.disconnectChildren(false);
@@ -678,16 +737,33 @@ export class TerminalDebugger {
     }
   }
 
+  /** Commands this session's adapter cannot carry out: left out of help and completion. */
+  unavailableCommands(): Set<string> {
+    const unavailable = new Set<string>();
+    if (!this.capabilities.supportsGotoTargetsRequest) unavailable.add("jump");
+    return unavailable;
+  }
+
   // ----- completion ---------------------------------------------------------------------------
   /** Tab: command names at the start of a line, then Python names from the adapter (or locals). */
   async complete(line: string): Promise<[string[], string]> {
     if (/^[a-z]*$/.test(line)) {
-      const names = COMMANDS.flatMap((c) => [c.name, ...c.aliases]).filter((name) => name.startsWith(line));
+      const unavailable = this.unavailableCommands();
+      const names = COMMANDS.filter((c) => !unavailable.has(c.name))
+        .flatMap((c) => [c.name, ...c.aliases])
+        .filter((name) => name.startsWith(line));
       if (names.length > 0 || !line) return [names.sort(), line];
     }
     const input = parseInput(line);
     const code = input.kind === "python" ? line : input.kind === "command" ? input.arg : "";
     const word = /[A-Za-z_]\w*$/.exec(line)?.[0] ?? "";
+    const location = breakLocationWord(line);
+    if (location !== undefined) {
+      // a file (b app.py:12) or a function (b main): both complete
+      const files = completeFileNames(location, process.cwd());
+      const functions = location === word ? await this.pythonCompletions(code, word).catch(() => []) : [];
+      return [[...new Set([...files, ...functions])].sort(), location];
+    }
     const names = await this.pythonCompletions(code, word);
     return [[...new Set(names)].sort(), word];
   }

@@ -4,6 +4,7 @@ import type net from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { parseHostPort } from "../adapter/config.js";
 import { serveStdio, serveTcp, startAgentListener } from "../adapter/server.js";
+import { EXIT_FAILED } from "./exitCodes.js";
 import { addTerminalDebuggerCommands } from "./terminalCommands.js";
 
 function port(value: string): number {
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     process.stderr.write(`pdap: ${(error as Error).message}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT_FAILED;
   }
 }
 

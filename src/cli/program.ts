@@ -1,19 +1,24 @@
-// The debuggee when the adapter asks the CLI to start it (DAP runInTerminal): a child on the
-// CLI's own terminal, so the program reads the keyboard and writes the screen directly. It runs
-// in a session of its own: the terminal's Ctrl-C reaches the debugger (which pauses the program,
-// as pdb does) and not the program; and no launcher can take the terminal's foreground from the
-// debugger (debugpy's tries to, and the prompt could then no longer read the keyboard).
+// The debuggee when the adapter asks the CLI to start it (DAP runInTerminal): a child on a pty
+// whose output the debugger shows and which gets the keys only while it runs (ProgramKeyboard). It runs in a session of its own: the terminal's Ctrl-C reaches the debugger
+// (which pauses the program, as pdb does) and not the program; and no launcher can take the
+// terminal's foreground from the debugger (debugpy's tries to).
 import { type ChildProcess, spawn } from "node:child_process";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapError } from "../dap/connection.js";
+import type { ProgramKeyboard } from "./programKeyboard.js";
 
 const END_GRACE_MS = 1_500;
+/** How long the end of the session waits for the program's process to be gone (its output shown). */
+const SETTLE_WAIT_MS = 1_000;
 
 export class TerminalProgram {
   private child: ChildProcess | undefined;
 
-  /** stdin is shared only with a terminal; from a pipe the debugger's commands would be eaten. */
-  constructor(private readonly shareStdin: boolean) {}
+  /**
+   * The program's terminal: the keyboard's pty; without one (no pty support here) this terminal
+   * itself, shared; with the debugger's commands from a pipe, no stdin (it would eat them).
+   */
+  constructor(private readonly stdin: { keyboard: ProgramKeyboard } | "terminal" | "none") {}
 
   async start(
     args: DebugProtocol.RunInTerminalRequestArguments,
@@ -28,7 +33,7 @@ export class TerminalProgram {
     const child = spawn(command, rest, {
       cwd: args.cwd || undefined,
       env,
-      stdio: [this.shareStdin ? "inherit" : "ignore", "inherit", "inherit"],
+      stdio: this.stdio(),
       detached: true,
     });
     await new Promise<void>((resolve, reject) => {
@@ -41,9 +46,33 @@ export class TerminalProgram {
     return { processId: child.pid };
   }
 
+  private stdio(): Array<number | "inherit" | "ignore"> {
+    if (this.stdin === "terminal") return ["inherit", "inherit", "inherit"];
+    if (this.stdin === "none") return ["ignore", "inherit", "inherit"];
+    const fd = this.stdin.keyboard.programFd;
+    return [fd, fd, fd];
+  }
+
   get alive(): boolean {
     const child = this.child;
     return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  /** The program has ended: its last output is on the screen before the debugger's last words. */
+  async settle(): Promise<void> {
+    const child = this.child;
+    if (typeof this.stdin === "string" || !child) return;
+    if (this.alive) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise((resolve) => child.once("exit", resolve)),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, SETTLE_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.stdin.keyboard.quiet();
   }
 
   /** When the debugger itself goes (a closed terminal, a crash), the program it started goes too. */

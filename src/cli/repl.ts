@@ -47,6 +47,9 @@ export class Prompt {
   private readonly historyPath: string | undefined;
   readonly interactive: boolean;
 
+  /** Ctrl-C at the prompt: true when it was the debugger's (a running program to pause) */
+  onInterrupt: (() => boolean) | undefined;
+
   /** Tab completion: the candidates and the text they replace (readline's completer shape). */
   completer: ((line: string) => Promise<[string[], string]>) | undefined;
 
@@ -58,6 +61,11 @@ export class Prompt {
     this.historyPath = this.interactive ? options.historyPath : undefined;
     this.history = loadHistory(this.historyPath);
     if (!this.interactive) this.openPipe();
+  }
+
+  /** Lines are waiting to be read (-c commands, typed ahead): read() answers at once. */
+  get hasQueued(): boolean {
+    return this.queue.length > 0;
   }
 
   /** Lines to run before anything the user typed (pdb's -c commands). */
@@ -191,6 +199,7 @@ export class Prompt {
       this.deliver(null);
     });
     rl.on("SIGINT", () => {
+      if (this.onInterrupt?.()) return;
       // Ctrl-C at the prompt clears the line, as a shell does; quitting is `q` or Ctrl-D
       this.screen.out.write("^C\n");
       rl.write(null, { ctrl: true, name: "u" });

@@ -10,9 +10,11 @@ import { BREAK_COMMANDS, setBreakpoint, setExceptionFilters } from "./breakComma
 import { parseBreakSpec } from "./commands.js";
 import { CONTROL_COMMANDS } from "./controlCommands.js";
 import { messageOf, TerminalDebugger } from "./debugger.js";
+import { EXIT_FAILED, EXIT_INTERRUPTED } from "./exitCodes.js";
 import { INSPECT_COMMANDS } from "./inspectCommands.js";
 import { PROCESS_COMMANDS } from "./processes.js";
 import { TerminalProgram } from "./program.js";
+import { ProgramKeyboard } from "./programKeyboard.js";
 import { historyFile, Prompt } from "./repl.js";
 import { Screen, wantsColour } from "./terminal.js";
 
@@ -24,6 +26,8 @@ export interface SessionFlags {
   command?: string[];
   /** another DAP adapter on stdio, e.g. "python3.11 -m debugpy.adapter" */
   adapter?: string;
+  /** false with --no-just-my-code: stop and step in the standard library and site-packages too */
+  justMyCode: boolean;
 }
 
 export interface RunFlags extends SessionFlags {
@@ -39,7 +43,7 @@ export interface AttachFlags extends SessionFlags {
   token?: string;
 }
 
-/** A mistake in the command line: reported as one line, exit status 2. */
+/** A mistake in the command line: reported as one line, exit status 1 (EXIT_USAGE). */
 export class CommandLineError extends Error {}
 
 export async function runProgram(target: string, programArgs: string[], flags: RunFlags): Promise<number> {
@@ -52,7 +56,7 @@ export async function runProgram(target: string, programArgs: string[], flags: R
     cwd,
     console: "integratedTerminal",
     stopOnEntry: flags.stopOnEntry,
-    justMyCode: true,
+    justMyCode: flags.justMyCode,
     showReturnValue: true,
   };
   if (flags.python) launch.python = flags.python;
@@ -70,10 +74,12 @@ export async function attachProgram(address: string, flags: AttachFlags): Promis
   const attach: Record<string, unknown> = {
     connect: endpoint,
     pathMappings: (flags.pathMap ?? []).map(parsePathMapping),
-    justMyCode: true,
+    justMyCode: flags.justMyCode,
     showReturnValue: true,
   };
-  if (flags.token) attach.token = flags.token;
+  // PDAP_TOKEN as the agent takes it: not visible in ps, unlike --token
+  const token = flags.token || process.env.PDAP_TOKEN;
+  if (token) attach.token = token;
   return debugSession("attach", attach, flags, { stopOnEntry: false });
 }
 
@@ -133,7 +139,9 @@ async function debugSession(
   // line editing needs a terminal both ways; `pdap run app.py | tee log` reads plain lines
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const client = startAdapter(flags.adapter);
-  const program = new TerminalProgram(interactive);
+  let onInterrupt = () => {};
+  const stdin = programStdin(kind === "launch" && interactive, screen, () => onInterrupt());
+  const program = new TerminalProgram(stdin);
   client.onRunInTerminal((request) => program.start(request));
   tieProgramToSession(program);
   const prompt = new Prompt(screen, { interactive, historyPath: historyFile() });
@@ -141,7 +149,13 @@ async function debugSession(
     mode: kind,
     programFile: plan.programFile,
     endProgram: () => program.end(),
+    settleProgram: () => program.settle(),
     startChildAdapter: (configuration) => childAdapter(flags.adapter, configuration),
+    onRunning: (running) => {
+      if (typeof stdin === "string") return;
+      if (running) stdin.keyboard.connect();
+      else stdin.keyboard.disconnect();
+    },
   });
   dbg.register({ ...CONTROL_COMMANDS, ...BREAK_COMMANDS, ...INSPECT_COMMANDS, ...PROCESS_COMMANDS });
   prompt.completer = (line) => dbg.complete(line);
@@ -155,16 +169,43 @@ async function debugSession(
     screen.error(`cannot ${kind}: ${withAdapterStderr(messageOf(error), client)}`);
     await client.disconnect(kind === "launch");
     await program.end();
-    return 2;
+    return EXIT_FAILED;
   }
   if (kind === "attach") announceAttach(dbg, args);
   prompt.script([...atFirstStop, ...(flags.command ?? [])]);
-  const stopInterrupts = interruptPauses(dbg);
+  const interrupts = interruptPauses(dbg);
+  onInterrupt = interrupts.interrupt;
+  // an attached program runs with the prompt open: Ctrl-C there pauses it
+  prompt.onInterrupt = () => {
+    if (!dbg.running) return false;
+    interrupts.interrupt();
+    return true;
+  };
   try {
     return await dbg.run();
   } finally {
-    stopInterrupts();
+    interrupts.stop();
+    if (typeof stdin !== "string") stdin.keyboard.close();
   }
+}
+
+/**
+ * The program's stdin: on a terminal, a pty of its own that gets the keys while it runs; where
+ * no pty can be had, this terminal, shared (said once); from a pipe, nothing.
+ */
+function programStdin(
+  interactive: boolean,
+  screen: Screen,
+  onInterrupt: () => void,
+): ConstructorParameters<typeof TerminalProgram>[0] {
+  if (!interactive) return "none";
+  // the program writes only while it runs (all-stop); a prompt that is open gets it above itself
+  const show = (chunk: Buffer) =>
+    screen.printAbovePrompt ? screen.print(chunk.toString()) : screen.out.write(chunk);
+  const opened = ProgramKeyboard.open(process.stdout, onInterrupt, show);
+  if ("keyboard" in opened) return opened;
+  screen.error(`no pseudo-terminal for the program (${opened.reason}): it shares this terminal's keyboard`);
+  return "terminal";
 }
 
 /** The program the CLI started goes when the CLI goes: at exit, a closed terminal, a kill. */
@@ -227,26 +268,33 @@ function announceAttach(dbg: TerminalDebugger, args: Record<string, unknown>): v
  * Python never reaches a line where it could, so the second interrupts it as Python would
  * (KeyboardInterrupt; an attached program is detached from instead), and the third quits.
  */
-function interruptPauses(dbg: TerminalDebugger): () => void {
+/** A line while the program runs: above the prompt when one is open, else on a line of its own. */
+function say(dbg: TerminalDebugger, text: string): void {
+  if (dbg.screen.printAbovePrompt) dbg.screen.info(text);
+  else dbg.screen.out.write(`\n${text}\n`);
+}
+
+function interruptPauses(dbg: TerminalDebugger): { interrupt: () => void; stop: () => void } {
   let presses = 0;
   const onInterrupt = () => {
     if (!dbg.running) {
-      if (!dbg.prompt.interactive) void dbg.quit().then(() => process.exit(130));
+      if (!dbg.prompt.interactive) void dbg.quit().then(() => process.exit(EXIT_INTERRUPTED));
       return;
     }
     presses++;
     if (presses === 1) {
-      dbg.screen.out.write("\nPausing the program (Ctrl-C again interrupts it)...\n");
+      say(dbg, "Pausing the program (Ctrl-C again interrupts it)...");
       dbg.pause().catch((error) => dbg.screen.error(`cannot pause: ${messageOf(error)}`));
     } else if (presses === 2 && dbg.options.mode === "launch" && dbg.interruptProgram()) {
-      dbg.screen.out.write("\nInterrupted the program (Ctrl-C again quits).\n");
+      say(dbg, "Interrupted the program (Ctrl-C again quits).");
+      dbg.options.onRunning?.(true); // it runs on (it may catch KeyboardInterrupt): its keys again
     } else {
-      void dbg.quit().then(() => process.exit(130));
+      void dbg.quit().then(() => process.exit(EXIT_INTERRUPTED));
     }
   };
   process.on("SIGINT", onInterrupt);
   dbg.onStopped(() => {
     presses = 0;
   });
-  return () => process.off("SIGINT", onInterrupt);
+  return { interrupt: onInterrupt, stop: () => process.off("SIGINT", onInterrupt) };
 }

@@ -1,5 +1,6 @@
 // The `pdap run` and `pdap attach` subcommands: the terminal debugger's command line.
 import type { Command } from "commander";
+import { EXIT_USAGE } from "./exitCodes.js";
 
 // the terminal debugger is loaded only for run and attach: `pdap adapter` starts faster without it
 type RunModule = typeof import("./run.js");
@@ -22,19 +23,18 @@ async function guarded(start: (run: RunModule) => Promise<number>, name: string)
   } catch (error) {
     if (!(error instanceof run.CommandLineError)) throw error;
     process.stderr.write(`pdap ${name}: ${error.message}\n`);
-    exitWith(2);
+    exitWith(EXIT_USAGE);
   }
 }
 
 function sessionOptions(command: Command): Command {
   return command
-    .option(
-      "-b, --break <location>",
-      "set a breakpoint first: [file:]line or function (repeatable)",
-      collect,
-      [],
-    )
+    .option("-b, --break <location>", "set a breakpoint first: [file:]line or function (repeatable)", collect)
     .option("-c, --command <command>", "run a debugger command at the first stop (repeatable)", collect)
+    .option(
+      "--no-just-my-code",
+      "stop and step in the standard library and site-packages too (by default only your code stops)",
+    )
     .option("--adapter <command>", "use another DAP adapter on stdio, e.g. 'python3 -m debugpy.adapter'");
 }
 
@@ -63,12 +63,10 @@ export function addTerminalDebuggerCommands(program: Command): void {
       .command("attach")
       .description("debug a program started with python -m pdap --listen [HOST:]PORT (or pdap.listen())")
       .argument("<address>", "[HOST:]PORT the program listens on")
+      .option("--path-map <local=remote>", "map a local source root to the program's (repeatable)", collect)
       .option(
-        "--path-map <local=remote>",
-        "map a local source root to the program's (repeatable)",
-        collect,
-        [],
-      )
-      .option("--token <token>", "the program's access token (it prints one when listening beyond loopback)"),
+        "--token <token>",
+        "the program's access token (it prints one when listening beyond loopback); default: env PDAP_TOKEN",
+      ),
   ).action((address: string, options) => guarded((run) => run.attachProgram(address, options), "attach"));
 }

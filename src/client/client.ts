@@ -96,6 +96,8 @@ export class DapClient {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new Error(`no '${name}' event within ${timeoutMs / 1000} s`));
       }, timeoutMs);
+      // a waiter nothing can answer any more (the session is gone) keeps nobody alive
+      timer.unref();
       this.waiters.push(waiter);
     });
   }
