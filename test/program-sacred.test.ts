@@ -1,6 +1,7 @@
 // The program is sacred: under pdap it behaves exactly as under plain Python. Objects the
 // debugger looked at while stopped are freed after the resume, and finalised at exit.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -238,5 +239,71 @@ forEachPython("files named like standard modules beside the program", (target) =
     assert.equal(await program.exitCode(), 0);
     assert.equal(program.stdout, SHADOWING_OUTPUT);
     assert.match(program.stderr, /^pdap: listening on \S+\n$/);
+  });
+});
+
+const started = fixture("sacred/started.py");
+
+interface Ending {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** The fixture under plain Python: what pdap must reproduce. */
+function plainRun(python: string, ending: string): Ending {
+  const run = spawnSync(python, [started.path, ending], {
+    encoding: "utf8",
+    env: { ...process.env, PYTHONPATH: "" },
+  });
+  return { stdout: run.stdout, stderr: run.stderr, status: run.status, signal: run.signal };
+}
+
+forEachPython("a program sees the start and the end it has without pdap", (target) => {
+  for (const ending of ["", "error", "interrupt", "exit"]) {
+    it(`python -m pdap --listen, ending ${ending || "normally"}: same __main__, output, traceback and exit`, async () => {
+      const plain = plainRun(target.python, ending);
+      const program = Debuggee.start(target, ["-m", "pdap", "--listen", "127.0.0.1:0", started.path, ending]);
+      try {
+        await program.exitCode();
+        assert.equal(program.stdout, plain.stdout);
+        assert.equal(program.stderr.replace(/^pdap: listening on \S+\n/, ""), plain.stderr);
+        assert.deepEqual(
+          { status: program.child.exitCode, signal: program.child.signalCode },
+          { status: plain.status, signal: plain.signal },
+        );
+      } finally {
+        program.kill();
+      }
+    });
+  }
+
+  it("launch: an exception that ends a thread stops there, then threading reports it as usual", async () => {
+    const plain = plainRun(target.python, "");
+    const client = DapClient.spawnAdapter();
+    const s = new Scenario(client, target);
+    try {
+      await client.initialize();
+      const initialized = client.waitFor("initialized");
+      const launched = client.request("launch", {
+        program: started.path,
+        python: target.python,
+        backend: target.backend,
+      });
+      await initialized;
+      await client.request("setExceptionBreakpoints", { filters: ["uncaught"] });
+      await client.request("configurationDone");
+      await launched;
+      const stop = await s.stop();
+      assert.equal(stop.reason, "exception");
+      assert.equal(stop.frames[0].line, started.line("THREAD_RAISE"));
+      await client.request("continue", { threadId: stop.threadId });
+      assert.equal(await s.exitCode(), 0);
+      assert.equal(client.output("stdout"), plain.stdout);
+      assert.equal(client.output("stderr"), plain.stderr);
+    } finally {
+      await s.close();
+    }
   });
 });

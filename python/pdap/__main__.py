@@ -8,7 +8,7 @@ from . import isolation
 
 with isolation.imports():  # the program's directory is on sys.path: none of its files are ours
     import threading
-    from typing import List, Optional, Set, Tuple
+    from typing import Any, Dict, List, Optional, Set, Tuple
 
 USAGE = __doc__.strip() + """
 
@@ -91,7 +91,21 @@ def _stop_uncaught(agent: "Agent", exc: BaseException) -> None:
             agent.debugger.fault("uncaught exception", err)
 
 
-def main(argv: List[str]) -> int:
+class Prepared:
+    """The program, ready to run: compiled code and its __main__ namespace, or a module for runpy."""
+
+    def __init__(self, agent: "Agent", code: Any = None, namespace: Optional[Dict[str, Any]] = None,
+                 module: Optional[str] = None) -> None:
+        self.agent = agent
+        self.code = code
+        self.namespace = namespace
+        self.module = module
+
+
+def prepare(argv: List[str]) -> Prepared:
+    """Everything before the program's first line: the agent, its client, the program's __main__.
+    Exits (2) when the agent cannot start. The program itself runs at this module's top level,
+    so that its stack holds as few of pdap's frames as `python -m pdap` allows."""
     opts = parse(argv)
     from . import load_agent
 
@@ -122,7 +136,7 @@ def main(argv: List[str]) -> int:
             sys.stderr.flush()
     except (OSError, ValueError, RuntimeError) as exc:
         sys.stderr.write("%s\n" % exc)
-        return 2
+        sys.exit(2)
     try:
         if opts.connect:
             agent.wait_for_configuration(while_linked=True)
@@ -130,32 +144,41 @@ def main(argv: List[str]) -> int:
             agent.wait_for_configuration()
     except KeyboardInterrupt:
         sys.stderr.write("pdap: interrupted while waiting for a client\n")
-        return 130
+        sys.exit(130)
     if opts.stop_on_entry or agent.options.get("stopOnEntry"):
         if agent.client_connected.is_set():
             agent.debugger.step_in_at_start()
     if opts.kind == "-c":
         agent.debugger.filter.user_files.add("<string>")
     _strip_own_path()
-    run = {"file": runner.run_file, "-m": runner.run_module, "-c": runner.run_code}[opts.kind]
-    code = 0
-    try:
-        run(opts.target, opts.args)
-    except SystemExit as exc:
+    if opts.kind == "-m":
+        runner.prepare_module(opts.target, opts.args)
+        return Prepared(agent, module=opts.target)
+    if opts.kind == "-c":
+        code, namespace = runner.prepare_code(opts.target, opts.args)
+    else:
+        code, namespace = runner.prepare_file(opts.target, opts.args)
+    return Prepared(agent, code, namespace)
+
+
+def finish(agent: "Agent", exc: Optional[BaseException]) -> None:
+    """The program ended (exc: what ended it, None at its last line): tell the client, then let
+    Python end the process exactly as it would have (exit status, traceback, death by SIGINT)."""
+    from . import runner
+
+    if isinstance(exc, SystemExit):
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        raise
-    except KeyboardInterrupt as exc:
-        _stop_uncaught(agent, exc)
-        runner.report_uncaught(exc)
-        code = 130
-    except BaseException as exc:
-        _stop_uncaught(agent, exc)
-        runner.report_uncaught(exc)
+    elif isinstance(exc, KeyboardInterrupt):
+        code = 130  # what a shell reports; the process itself dies by SIGINT, as without pdap
+    elif exc is not None:
         code = 1
-    finally:
-        _wait_for_program_threads(agent.debugger.agent_threads)
-        agent.report_exit(code)
-    return code
+    else:
+        code = 0
+    if exc is not None and not isinstance(exc, SystemExit):
+        _stop_uncaught(agent, exc)
+        sys.excepthook = runner.without_pdap_frames(sys.excepthook)
+    _wait_for_program_threads(agent.debugger.agent_threads)
+    agent.report_exit(code)
 
 
 def _wait_for_program_threads(own: Set[int]) -> None:
@@ -173,4 +196,17 @@ def _wait_for_program_threads(own: Set[int]) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # The program runs here, at the top level: no function of pdap's stands between it and runpy.
+    _prepared = prepare(sys.argv[1:])
+    try:
+        if _prepared.module is not None:
+            import runpy as _runpy
+
+            _runpy._run_module_as_main(_prepared.module, alter_argv=True)  # type: ignore[attr-defined]
+        else:
+            exec(_prepared.code, _prepared.namespace)
+    except BaseException as _ended:
+        finish(_prepared.agent, _ended)
+        del _ended
+        raise  # Python prints it (without pdap's frames) and exits with the program's status
+    finish(_prepared.agent, None)

@@ -128,7 +128,6 @@ class Debugger:
     def start(self) -> None:
         self.thread_id(threading.main_thread().ident or 0)
         self.backend.install()
-        self._hook_thread_exceptions()
         self._hook_thread_lifecycle()
 
     def _hook_thread_lifecycle(self) -> None:
@@ -139,6 +138,7 @@ class Debugger:
         def bootstrap_inner(thread: threading.Thread) -> None:
             if thread.name.startswith("pdap."):
                 return original(thread)
+            debugger._stop_before_thread_excepthook(thread)
             ident = threading.get_ident()
             debugger.send("thread", {"reason": "started", "threadId": debugger.thread_id(ident)})
             try:
@@ -150,19 +150,23 @@ class Debugger:
 
         threading.Thread._bootstrap_inner = bootstrap_inner  # type: ignore[attr-defined]
 
-    def _hook_thread_exceptions(self) -> None:
-        """Uncaught exceptions in threads stop before threading prints them."""
-        original = threading.excepthook
+    def _stop_before_thread_excepthook(self, thread: threading.Thread) -> None:
+        """An exception that ends a thread stops before threading reports it. The thread's own
+        (private) invoker is wrapped, so threading.excepthook stays the program's."""
+        invoke = getattr(thread, "_invoke_excepthook", None)
+        if invoke is None:
+            return
 
-        def excepthook(args: Any) -> None:
-            if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+        def stop_then_invoke(t: threading.Thread) -> None:
+            exc = sys.exc_info()[1]  # called from the except clause around run()
+            if exc is not None and not isinstance(exc, SystemExit):
                 try:
-                    self.on_uncaught(args.exc_value)
-                except Exception as exc:
-                    self.fault("thread excepthook", exc)
-            original(args)
+                    self.on_uncaught(exc)
+                except Exception as err:
+                    self.fault("uncaught exception in a thread", err)
+            invoke(t)
 
-        threading.excepthook = excepthook
+        thread._invoke_excepthook = stop_then_invoke  # type: ignore[attr-defined]
 
     def reset_client_state(self) -> None:
         """The client went away: forget its breakpoints and steps, and let every thread run."""
