@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { after, before, it } from "node:test";
+import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapClient } from "../src/client/client.js";
 import { Debuggee, startAdapter } from "./attach-helpers.js";
 import { fixture } from "./support/fixtures.js";
@@ -279,6 +280,25 @@ forEachPython("a program sees the start and the end it has without pdap", (targe
     });
   }
 
+  it("python -m pdap -m module: the module's __main__ holds nothing of pdap's", async () => {
+    const cwd = path.dirname(started.path);
+    const run = spawnSync(target.python, ["-m", "started"], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, PYTHONPATH: "" },
+    });
+    const program = Debuggee.start(target, ["-m", "pdap", "--listen", "127.0.0.1:0", "-m", "started"], {
+      cwd,
+    });
+    try {
+      assert.equal(await program.exitCode(), run.status);
+      assert.equal(program.stdout, run.stdout);
+      assert.equal(program.stderr.replace(/^pdap: listening on \S+\n/, ""), run.stderr);
+    } finally {
+      program.kill();
+    }
+  });
+
   it("launch: an exception that ends a thread stops there, then threading reports it as usual", async () => {
     const plain = plainRun(target.python, "");
     const client = DapClient.spawnAdapter();
@@ -305,5 +325,37 @@ forEachPython("a program sees the start and the end it has without pdap", (targe
     } finally {
       await s.close();
     }
+  });
+});
+
+forEachPython("logToFile", (target) => {
+  let dir: string;
+  let adapter: ReturnType<typeof startAdapter> | undefined;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "pdap-log-"));
+  });
+  after(async () => {
+    await adapter?.client.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the agent logs to its own file and says where in the console; the program's streams stay its own", async () => {
+    adapter = startAdapter([], { ...process.env, PDAP_LOG_DIR: dir });
+    const { client } = adapter;
+    await client.start("launch", {
+      program: lifetimes.path,
+      args: [outFile(dir)],
+      logToFile: true,
+      python: target.python,
+      backend: target.backend,
+    });
+    const exited = await client.waitFor<DebugProtocol.ExitedEvent>("exited");
+    assert.equal(exited.body.exitCode, 0);
+    assert.match(client.output("console"), /the agent logs to .*pdap-agent-PID\.log/);
+    const logs = readdirSync(dir).filter((name) => /^pdap-agent-\d+\.log$/.test(name));
+    assert.equal(logs.length, 1, readdirSync(dir).join());
+    assert.match(readFileSync(path.join(dir, logs[0]), "utf8"), /agent of pid \d+, Python \d/);
+    assert.equal(client.output("stdout"), EXPECTED_STDOUT);
+    assert.equal(client.output("stderr"), "");
   });
 });

@@ -164,7 +164,7 @@ def prepare(argv: List[str]) -> Prepared:
 def finish(agent: "Agent", exc: Optional[BaseException]) -> None:
     """The program ended (exc: what ended it, None at its last line): tell the client, then let
     Python end the process exactly as it would have (exit status, traceback, death by SIGINT)."""
-    from . import runner
+    from pdap import runner
 
     if isinstance(exc, SystemExit):
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -499,6 +499,8 @@ class Agent:
         self.options.update(args)
         if "logDirectory" in args:
             log.to_directory(args["logDirectory"] if isinstance(args["logDirectory"], str) else None)
+            log.write("agent of pid %d, Python %s, %s backend: the client's options %s"
+                      % (os.getpid(), sys.version.split()[0], self.debugger.backend.name, sorted(args)))
         self.debugger.just_my_code = bool(args.get("justMyCode", True))
         self.debugger.show_return_value = args.get("showReturnValue", True) is not False
         children = args.get("subProcess")

@@ -45,6 +45,7 @@ def prepare_module(name: str, args: List[str]) -> None:
     sys.argv = [name, *args]  # runpy replaces argv[0] with the module's file
     sys.path[0] = os.getcwd()
     isolation.unshadow()
+    _fresh_main(None)  # runpy runs the module in __main__'s dict: a fresh one, not python -m pdap's own
 
 
 def prepare_code(text: str, args: List[str]) -> Tuple[CodeType, Dict[str, Any]]:
