@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,7 +16,14 @@ import { Scenario } from "./support/session.js";
 
 const tree = fixture("tree.py");
 
+/** Whether a process runs: a zombie (ended, not yet reaped by whoever inherited it) does not. */
 function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    if (existsSync("/proc/self/stat")) return false;
+  }
   try {
     process.kill(pid, 0);
     return true;
