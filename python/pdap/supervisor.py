@@ -98,6 +98,8 @@ class Supervisor:
         self.outputs: "dict[int, bytes]" = {}
         self.lifeline_open = True
         self.channel = Channel()
+        # once the program's session has no process left its id may be reused: never signal it again
+        self.group_gone = False
 
     def start(self) -> bool:
         out_r, out_w = os.pipe()
@@ -129,10 +131,11 @@ class Supervisor:
         return True
 
     def signal_tree(self, signum: int) -> None:
-        try:
-            os.killpg(self.pid, signum)
-        except OSError:
-            pass
+        if self.group_alive():
+            try:
+                os.killpg(self.pid, signum)
+            except OSError:
+                pass
         for pid in descendants():
             try:
                 os.kill(pid, signum)
@@ -149,11 +152,14 @@ class Supervisor:
             select.select([], [], [], 0.01)
 
     def group_alive(self) -> bool:
+        if self.group_gone:
+            return False
         try:
             os.killpg(self.pid, 0)
             return True
         except OSError as exc:
-            return exc.errno == errno.EPERM
+            self.group_gone = exc.errno != errno.EPERM
+            return not self.group_gone
 
     def reap(self) -> None:
         """Collect every child that ended (the program, and orphans re-parented to us)."""

@@ -25,10 +25,15 @@ const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 /** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
 const ATTACH_CONNECT_TIMEOUT_S = 10;
 const ATTACH_LISTEN_TIMEOUT_S = 60;
-/** Said once per session when the program reads from no terminal (DAP has no stdin for it). */
-const EMPTY_STDIN_NOTE =
-  "pdap: the program's stdin is empty here (console internalConsole): input() gets end of file. " +
-  "To type input, launch with console integratedTerminal.\n";
+/** Said once per session when the program runs on no terminal: DAP has no stdin to give it. */
+function emptyStdinNote(kind: LaunchConfig["console"]): string {
+  const where =
+    kind === "internalConsole" ? "console internalConsole" : "the client cannot run it in a terminal";
+  return (
+    `pdap: the program's stdin is empty here (${where}): input() gets end of file. ` +
+    "To type input, launch with console integratedTerminal.\n"
+  );
+}
 
 type Args = Record<string, unknown>;
 
@@ -130,7 +135,7 @@ export class DebugSession {
       }
       const program = LaunchedProgram.start(config, listener.port, token);
       this.program = program;
-      this.noteEmptyStdin();
+      this.noteEmptyStdin(config);
       const stderrTail: string[] = [];
       this.pipeOutput(program, stderrTail);
       const spawnFailed = new Promise<never>((_, reject) => {
@@ -305,10 +310,10 @@ export class DebugSession {
     else this.client.sendEvent("initialized");
   }
 
-  private noteEmptyStdin(): void {
+  private noteEmptyStdin(config: LaunchConfig): void {
     if (this.emptyStdinNoted) return;
     this.emptyStdinNoted = true;
-    this.say(EMPTY_STDIN_NOTE);
+    this.say(emptyStdinNote(config.console));
   }
 
   /**
@@ -554,8 +559,8 @@ export class DebugSession {
   }
 
   private async terminate(): Promise<undefined> {
-    if (this.program)
-      this.program.terminate(); // its whole tree
+    // a launched program: SIGTERM to its whole tree
+    if (this.program) this.program.terminate();
     else if (this.terminalPid) signalPid(this.terminalPid, "SIGTERM");
     else if (this.mode === "attach") await this.requireAgent("terminate").request("terminate");
     return undefined;
@@ -573,7 +578,7 @@ export class DebugSession {
     else if (this.program) this.programLeftRunning = true;
     const agent = this.agent;
     if (agent && !agent.connection.isClosed) {
-      // a launched process is ended by the adapter (a signal, below); an attached one by its agent
+      // a launched process was ended above (signals to its tree); an attached one is ended by its agent
       const terminateDebuggee = kill && this.mode === "attach";
       await withTimeout(agent.request("disconnect", { terminateDebuggee }), 2000, "agent").catch(() => {});
       agent.close();
