@@ -26,9 +26,12 @@ import select
 import signal
 import struct
 import sys
+import time
 
 PR_SET_CHILD_SUBREAPER = 36
 KILL_ROUNDS = 20
+#: how long output may gather before it is passed on (at most this late, in far fewer frames)
+BATCH_S = 0.002
 
 
 class Channel:
@@ -176,13 +179,24 @@ class Supervisor:
                 self.channel.send_text(b"x", self.exit_code)
 
     def forward(self, fd: int) -> None:
-        try:
-            data = os.read(fd, 65536)
-        except BlockingIOError:
-            return
-        if data:
-            self.channel.send(self.outputs[fd], data)
-        else:
+        """What the pipe holds, up to 64 KiB, as one frame: a program that prints line by line
+        costs one frame per wake-up, not one per write."""
+        chunks = []
+        size = 0
+        ended = False
+        while size < 65536:
+            try:
+                data = os.read(fd, 65536 - size)
+            except BlockingIOError:
+                break
+            if not data:
+                ended = True
+                break
+            chunks.append(data)
+            size += len(data)
+        if chunks:
+            self.channel.send(self.outputs[fd], b"".join(chunks))
+        if ended:
             os.close(fd)
             del self.outputs[fd]
 
@@ -234,14 +248,20 @@ class Supervisor:
                 # once the program is gone, poll for what may be left (a group member is not our child)
                 timeout = None if self.exit_code is None else 0.5
                 ready, _, _ = select.select([0, wake_r, *self.outputs], [], [], timeout)
+                forwarded = False
                 for fd in ready:
                     if fd == 0:
                         self.command()
                     elif fd == wake_r:
                         os.read(wake_r, 512)
+                        self.reap()  # SIGCHLD: the program, or an orphan of it, ended
                     elif fd in self.outputs:
                         self.forward(fd)
-                self.reap()
+                        forwarded = True
+                if forwarded:
+                    # let more output gather: a program printing line by line would otherwise cost a
+                    # wake-up per write, and the CPU it needs
+                    time.sleep(BATCH_S)
         finally:
             self.kill_tree()
 

@@ -135,17 +135,31 @@ export class LaunchedProgram extends EventEmitter<ProgramEvents> {
     this.emit("error", message);
   }
 
-  /** Frames from the supervisor: a kind byte, a 4-byte big-endian length, the payload. */
+  /**
+   * Frames from the supervisor: a kind byte, a 4-byte big-endian length, the payload. Output
+   * frames that follow each other in one read become one output event (a program printing line
+   * by line would otherwise cost an event per write).
+   */
   private receive(chunk: Buffer): void {
     this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    let run: { kind: string; parts: Buffer[] } | undefined;
+    const flush = () => {
+      if (run) this.frame(run.kind, run.parts.length === 1 ? run.parts[0] : Buffer.concat(run.parts));
+      run = undefined;
+    };
     while (this.pending.length >= 5) {
       const length = this.pending.readUInt32BE(1);
       if (this.pending.length < 5 + length) break;
       const kind = String.fromCharCode(this.pending[0]);
       const payload = this.pending.subarray(5, 5 + length);
       this.pending = this.pending.subarray(5 + length);
-      this.frame(kind, payload);
+      if (run?.kind !== kind) flush();
+      if (kind === "o" || kind === "e") {
+        run ??= { kind, parts: [] };
+        run.parts.push(payload);
+      } else this.frame(kind, payload);
     }
+    flush();
   }
 
   private frame(kind: string, payload: Buffer): void {
