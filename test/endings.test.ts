@@ -38,6 +38,19 @@ async function survivors(pids: number[]): Promise<number[]> {
   return pids.filter(alive);
 }
 
+/** A bound on a request that may hang, as waitFor's on events: a broken ending fails, never stalls. */
+async function answered<T>(request: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer to ${what} within 20 s`)), 20_000);
+  });
+  try {
+    return await Promise.race([request, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Kills what a failed scenario left behind, so that no test leaves processes. */
 function reap(pids: number[]): void {
   for (const pid of pids) {
@@ -109,6 +122,21 @@ forEachPython("a launch owns its process tree", (target) => {
     await s.client.waitFor("terminated");
     await s.close();
     assert.deepEqual(await survivors([program, ...children]), []);
+  });
+
+  it("disconnect at a breakpoint ends the program and every child, then answers", async (t) => {
+    const { scenario: s } = await Scenario.launch(
+      target,
+      { program: tree.path, args: ["family"] },
+      { [tree.path]: [tree.line("WAITING")] },
+    );
+    const pids = await family(s.client);
+    t.after(() => reap(pids));
+    await s.stop();
+    await answered(s.client.disconnect(), "disconnect");
+    const exited = s.client.events.find((e) => e.event === "exited") as DebugProtocol.ExitedEvent | undefined;
+    assert.equal(exited?.body.exitCode, 143, "ended by SIGTERM, reported before the disconnect's answer");
+    assert.deepEqual(await survivors(pids), [], "nothing of the tree runs on");
   });
 
   it("a client that vanishes mid-session leaves nothing running", async (t) => {
