@@ -1,7 +1,6 @@
 // One debug session as a DAP client sees it: the adapter owns initialize, launch/attach,
 // configurationDone ordering and disconnect; everything else is relayed to the agent, with paths
 // mapped between the client's files and the debuggee's.
-import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import os from "node:os";
@@ -21,7 +20,7 @@ import { BreakpointMemory } from "./breakpointMemory.js";
 import { CAPABILITIES } from "./capabilities.js";
 import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "./children.js";
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
-import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
+import { agentCommand, agentEnvironmentDelta, LaunchedProgram } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
 import { initializeFirst } from "./requestGates.js";
 import { earlyExitError, watchProcessExit } from "./startFailure.js";
@@ -31,7 +30,15 @@ const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 /** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
 const ATTACH_CONNECT_TIMEOUT_S = 10;
 const ATTACH_LISTEN_TIMEOUT_S = 60;
-const KILL_GRACE_MS = 1_000;
+/** Said once per session when the program runs on no terminal: DAP has no stdin to give it. */
+function emptyStdinNote(kind: LaunchConfig["console"]): string {
+  const where =
+    kind === "internalConsole" ? "console internalConsole" : "the client cannot run it in a terminal";
+  return (
+    `pdap: the program's stdin is empty here (${where}): input() gets end of file. ` +
+    "To type input, launch with console integratedTerminal.\n"
+  );
+}
 
 type Args = Record<string, unknown>;
 
@@ -79,8 +86,11 @@ const ENGINE_REQUESTS = new Set([
 
 export class DebugSession {
   private agent: AgentLink | undefined;
-  private child: ChildProcess | undefined;
-  private childClosed: Promise<void> | undefined;
+  /** a program this session launched itself (internalConsole): it owns the program's process tree */
+  private program: LaunchedProgram | undefined;
+  /** disconnect with terminateDebuggee false: the launched program runs on while the adapter does */
+  private programLeftRunning = false;
+  private emptyStdinNoted = false;
   private mode: "launch" | "attach" | undefined;
   private mapper = new PathMapper([]);
   private readonly remoteSources = new Map<number, string>();
@@ -129,16 +139,17 @@ export class DebugSession {
         await this.launchInTerminal(config, listener, token);
         return undefined;
       }
-      const child = spawnDebuggee(config, listener.port, token);
-      this.child = child;
+      const program = LaunchedProgram.start(config, listener.port, token);
+      this.program = program;
+      this.noteEmptyStdin(config);
       const stderrTail: string[] = [];
-      this.pipeOutput(child, stderrTail);
+      this.pipeOutput(program, stderrTail);
       const spawnFailed = new Promise<never>((_, reject) => {
-        child.once("error", (error: NodeJS.ErrnoException) =>
-          reject(new DapError(`cannot start Python '${config.python}': ${error.code ?? error.message}`)),
+        program.once("error", (message) =>
+          reject(new DapError(`cannot start Python '${config.python}': ${message}`)),
         );
-        child.once("exit", (code, signal) => {
-          const how = signal ? `was killed by ${signal}` : `exited (code ${code})`;
+        program.once("exit", (code: number) => {
+          const how = code > 128 ? `was killed by signal ${code - 128}` : `exited (code ${code})`;
           earlyExitError(config.python, how, stderrTail.join("").trim().slice(-2000)).then(reject);
         });
       });
@@ -149,7 +160,7 @@ export class DebugSession {
       );
       await this.adoptAgent(agent, await this.launchOptions(config));
     } catch (error) {
-      this.child?.kill("SIGKILL");
+      await this.program?.kill();
       throw error;
     } finally {
       listener.close();
@@ -340,28 +351,37 @@ export class DebugSession {
     else this.client.sendEvent("initialized");
   }
 
-  private pipeOutput(child: ChildProcess, stderrTail: string[]): void {
-    for (const [stream, category] of [
-      [child.stdout, "stdout"],
-      [child.stderr, "stderr"],
-    ] as const) {
-      const decoder = new StringDecoder("utf8");
-      stream?.on("data", (chunk: Buffer) => {
-        const output = decoder.write(chunk);
-        if (category === "stderr") {
-          stderrTail.push(output);
-          if (stderrTail.length > 20) stderrTail.shift();
-        }
-        if (output) this.client.sendEvent("output", { category, output });
-      });
-    }
-    this.childClosed = new Promise((resolve) => {
-      child.once("close", (code, signal) => {
-        if (this.child !== child) return resolve(); // a program ended by restart
-        this.sendExited(code ?? signalExitCode(signal));
-        this.sendTerminated();
-        resolve();
-      });
+  private noteEmptyStdin(config: LaunchConfig): void {
+    if (this.emptyStdinNoted) return;
+    this.emptyStdinNoted = true;
+    this.say(emptyStdinNote(config.console));
+  }
+
+  /**
+   * The program's output as output events, and its end as exited + terminated once it exits
+   * (not when its pipes close: a grandchild may hold them), after everything it wrote before.
+   */
+  private pipeOutput(program: LaunchedProgram, stderrTail: string[]): void {
+    const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+    const send = (category: "stdout" | "stderr", output: string) => {
+      if (category === "stderr") {
+        stderrTail.push(output);
+        if (stderrTail.length > 20) stderrTail.shift();
+      }
+      if (output) this.client.sendEvent("output", { category, output });
+    };
+    program.on("output", (category, chunk) => send(category, decoders[category].write(chunk)));
+    program.once("exit", (code) => {
+      if (this.program !== program) return; // a program ended by restart
+      send("stdout", decoders.stdout.end());
+      send("stderr", decoders.stderr.end());
+      this.sendExited(code);
+      this.sendTerminated();
+    });
+    program.once("error", (message) => {
+      if (this.program !== program || !this.agent) return; // before the agent came: launch says why
+      this.say(`pdap: ${message}\n`);
+      this.sendTerminated();
     });
   }
 
@@ -479,7 +499,7 @@ export class DebugSession {
     const body = event.body as Record<string, unknown> | undefined;
     if (event.event === "exited") {
       // a piped child's exit code comes from its process; otherwise the agent's word is all we have
-      if (!this.child) this.sendExited(Number(body?.exitCode ?? 0));
+      if (!this.program) this.sendExited(Number(body?.exitCode ?? 0));
       return;
     }
     if (event.event === "loadedSource" && body?.source) {
@@ -528,19 +548,15 @@ export class DebugSession {
   /** Ends (launch) or detaches from (attach) the current program, silently, ready for a new one. */
   private async leaveProgram(kill: boolean): Promise<void> {
     const agent = this.agent;
-    const child = this.child;
+    const program = this.program;
     const terminalPid = this.terminalPid;
     this.agent = undefined;
-    this.child = undefined;
+    this.program = undefined;
     this.terminalPid = undefined;
     this.children?.close();
     this.children = undefined;
     if (kill && terminalPid) signalPid(terminalPid, "SIGKILL");
-    if (kill && child && child.exitCode === null && child.signalCode === null) {
-      const closed = new Promise((resolve) => child.once("close", resolve));
-      child.kill("SIGKILL");
-      await closed;
-    }
+    if (kill) await program?.kill();
     if (agent && !agent.connection.isClosed) {
       await withTimeout(agent.request("disconnect", { terminateDebuggee: false }), 2000, "agent").catch(
         () => {},
@@ -582,12 +598,13 @@ export class DebugSession {
   }
 
   private agentGone(): void {
-    // a piped child's end is reported when its process closes; any other session ends here
-    if (!this.child) this.sendTerminated();
+    // a launched program's end is reported when its process exits; any other session ends here
+    if (!this.program) this.sendTerminated();
   }
 
   private async terminate(): Promise<undefined> {
-    if (this.child && this.child.exitCode === null) this.child.kill("SIGTERM");
+    // a launched program: SIGTERM to its whole tree
+    if (this.program) this.program.terminate();
     else if (this.terminalPid) signalPid(this.terminalPid, "SIGTERM");
     else if (this.mode === "attach") await this.requireAgent("terminate").request("terminate");
     return undefined;
@@ -601,32 +618,25 @@ export class DebugSession {
     // kill first: closing the agent link makes the agent resume every thread, and a stopped
     // program would otherwise run on (and print) before the signal lands
     if (kill && this.terminalPid) signalPid(this.terminalPid, "SIGKILL");
-    if (kill) await this.killChild();
+    if (kill) await this.program?.end();
+    else if (this.program) this.programLeftRunning = true;
     const agent = this.agent;
     if (agent && !agent.connection.isClosed) {
-      // a launched process is ended by the adapter (a signal, below); an attached one by its agent
+      // a launched process was ended above (signals to its tree); an attached one is ended by its agent
       const terminateDebuggee = kill && this.mode === "attach";
       await withTimeout(agent.request("disconnect", { terminateDebuggee }), 2000, "agent").catch(() => {});
       agent.close();
     }
-    if (!this.child) this.sendTerminated();
+    if (!this.program) this.sendTerminated();
     return undefined;
-  }
-
-  private async killChild(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
-    await this.childClosed;
-    clearTimeout(timer);
   }
 
   private clientGone(): void {
     this.ending.abort();
     this.children?.close();
     this.agent?.close();
-    if (this.mode === "launch") void this.killChild();
+    // the client is gone: nobody could end the program any more, so it ends now, tree and all
+    if (!this.programLeftRunning) void this.program?.end();
   }
 }
 
@@ -648,18 +658,6 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // already gone
   }
-}
-
-function signalExitCode(signal: NodeJS.Signals | null): number {
-  const numbers: Record<string, number> = {
-    SIGHUP: 1,
-    SIGINT: 2,
-    SIGKILL: 9,
-    SIGSEGV: 11,
-    SIGTERM: 15,
-    SIGABRT: 6,
-  };
-  return 128 + (signal ? (numbers[signal] ?? 0) : 0);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
