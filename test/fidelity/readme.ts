@@ -15,7 +15,8 @@ coroutines, inspect, runpy, os, subinterpreters, asyncio; \`test/fidelity/slice.
 3.9–3.13 present, plainly and under pdap, and compares them test by test, with the exit status and
 any stderr line plain Python did not write. The modes: \`launch\`, a DAP launch through the adapter
 with a breakpoint in a file that never runs, by a client that answers \`startDebugging\` (a session
-per child process); \`launch-nochild\`, the same by a client that cannot; \`listen\`,
+per child process); \`launch-nochild\`, the same by a client that cannot (for the modules that start
+Python children, the only ones where that differs); \`listen\`,
 \`python -m pdap --listen … --wait-for-client\` with a DAP client attached; \`run\`, \`pdap run -b …
 -c continue\` with its commands piped. Each version runs them on its own backend; 3.12+ also runs
 \`launch\` with settrace. A difference is repeated once, both ways, before it counts (one that does

@@ -1,5 +1,5 @@
 // What the suite prints: a table per version and mode, every unexplained difference, and the
-// final `N passed, N failed` line (one check is one test module in one mode on one version).
+// final `N passed, N failed` line (one check is one group of test modules in one mode on one version).
 import { type Comparison, unexplained } from "./compare.js";
 import type { ModeName } from "./modes/mode.js";
 
@@ -7,6 +7,7 @@ export interface Checked {
   version: string;
   backend: string;
   mode: ModeName;
+  /** the group of test modules (slice.ts) */
   module: string;
   comparison: Comparison;
   wallMs: number;
@@ -71,7 +72,7 @@ function seconds(ms: number): string {
 
 export function markdownTable(checks: Checked[]): string {
   const lines = [
-    "| Python | mode | tests ran | matched | differed | excepted | flaky | modules failed | wall time (plain) |",
+    "| Python | mode | tests ran | matched | differed | excepted | flaky | groups failed | wall time (plain) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const row of rows(checks)) {

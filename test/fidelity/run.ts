@@ -4,7 +4,7 @@
 //
 //   node dist/test/fidelity/run.js [--python 3.11,3.12] [--modes launch,run] [--tests test_gc,test_sys]
 //                                  [--jobs 2] [--readme] [--keep]
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -25,11 +25,11 @@ import { plain } from "./modes/plain.js";
 import { terminal } from "./modes/terminal.js";
 import { updateReadme } from "./readme.js";
 import { type Checked, details, finalLine, markdownTable } from "./report.js";
-import { regrtestArgs, sliceFor, type TestModule } from "./slice.js";
+import { regrtestArgs, sliceFor, type TestProgram } from "./slice.js";
 
 const DEBUGGED_MODES: Mode[] = [launchWithChildren, launchWithoutChildren, listen, terminal];
-const RUN_TIMEOUT_MS = 420_000;
-/** a retry names the differing tests; past this many the module is not retried */
+const RUN_TIMEOUT_MS = 300_000;
+/** a retry names the differing tests; past this many the group is not retried */
 const MAX_RETRIED_TESTS = 40;
 
 const { values: flags } = parseArgs({
@@ -54,18 +54,20 @@ function cleanEnvironment(): void {
  * Every debugged mode on each version's own backend (sys.monitoring from 3.12); the settrace
  * backend of 3.12+ under the editor launch only, which keeps the suite near 15 minutes.
  */
-function modesFor(target: PythonTarget): Mode[] {
+function modesFor(target: PythonTarget, program: TestProgram): Mode[] {
   const only = flags.modes?.split(",");
   const minor = Number(target.version.split(".")[1]);
   const nativeBackend = minor >= 12 ? "monitoring" : "settrace";
   const modes = target.backend === nativeBackend ? DEBUGGED_MODES : [launchWithChildren];
-  return modes.filter((mode) => !only || only.includes(mode.name));
+  return modes.filter(
+    (mode) => (!only || only.includes(mode.name)) && (mode !== launchWithoutChildren || program.spawnsPython),
+  );
 }
 
 interface Job {
   target: PythonTarget;
   mode: Mode;
-  module: TestModule;
+  program: TestProgram;
   onlyTests?: string[];
   attempt: number;
 }
@@ -73,13 +75,19 @@ interface Job {
 let root = "";
 
 async function execute(job: Job): Promise<ModuleRun> {
-  const label = `${job.target.version}-${job.mode.debugged ? job.target.backend : "plain"}-${job.mode.name}-${job.module.name}-${job.attempt}`;
+  const label = `${job.target.version}-${job.mode.debugged ? job.target.backend : "plain"}-${job.mode.name}-${job.program.name}-${job.attempt}`;
   const directory = path.join(root, label);
   const tempdir = path.join(directory, "tmp");
   mkdirSync(tempdir, { recursive: true });
   const junit = path.join(directory, "junit.xml");
-  const args = regrtestArgs(job.module, { junit, tempdir }, job.onlyTests);
+  const args = regrtestArgs(job.program, { junit, tempdir }, job.onlyTests);
   const outcome = await job.mode.run({ target: job.target, args, cwd: directory, timeoutMs: RUN_TIMEOUT_MS });
+  // kept with --keep, for reading a difference at leisure
+  writeFileSync(path.join(directory, "stderr.txt"), outcome.stderr);
+  writeFileSync(
+    path.join(directory, "outcome.json"),
+    JSON.stringify({ ...outcome, stderr: undefined, args }, null, 2),
+  );
   return { outcome, results: readJunit(junit), directory };
 }
 
@@ -104,7 +112,7 @@ function progress(text: string): void {
 interface Pair {
   target: PythonTarget;
   mode: Mode;
-  module: TestModule;
+  program: TestProgram;
   plainRun: Promise<ModuleRun>;
   run: ModuleRun;
 }
@@ -119,30 +127,30 @@ async function main(): Promise<number> {
   root = mkdtempSync(path.join(os.tmpdir(), "pdap-fidelity-"));
   const started = performance.now();
 
-  // one plain run per version and module; every debugged mode compares with it
+  // one plain run per version and group; every debugged mode compares with it
   const plainRuns = new Map<string, Promise<ModuleRun>>();
   const tasks: Array<() => Promise<void>> = [];
   const pairs: Pair[] = [];
   for (const target of targets) {
-    for (const module of sliceFor(target.version, onlyTests)) {
-      const key = `${target.version} ${module.name}`;
+    for (const program of sliceFor(target.version, onlyTests)) {
+      const key = `${target.version} ${program.name}`;
       if (!plainRuns.has(key)) {
         let settle: (run: ModuleRun) => void = () => {};
         plainRuns.set(key, new Promise((resolve) => (settle = resolve)));
         tasks.push(async () => {
-          const run = await execute({ target, mode: plain, module, attempt: 1 });
+          const run = await execute({ target, mode: plain, program, attempt: 1 });
           progress(`plain ${key}: ${(run.outcome.wallMs / 1000).toFixed(1)} s, exit ${run.outcome.exitCode}`);
           settle(run);
         });
       }
       const plainRun = plainRuns.get(key) as Promise<ModuleRun>;
-      for (const mode of modesFor(target)) {
+      for (const mode of modesFor(target, program)) {
         tasks.push(async () => {
-          const run = await execute({ target, mode, module, attempt: 1 });
+          const run = await execute({ target, mode, program, attempt: 1 });
           progress(
-            `${target.label} ${mode.name} ${module.name}: ${(run.outcome.wallMs / 1000).toFixed(1)} s, exit ${run.outcome.exitCode}${run.outcome.fault ? ` (${run.outcome.fault})` : ""}`,
+            `${target.label} ${mode.name} ${program.name}: ${(run.outcome.wallMs / 1000).toFixed(1)} s, exit ${run.outcome.exitCode}${run.outcome.fault ? ` (${run.outcome.fault})` : ""}`,
           );
-          pairs.push({ target, mode, module, plainRun, run });
+          pairs.push({ target, mode, program, plainRun, run });
         });
       }
     }
@@ -187,7 +195,7 @@ async function check(pair: Pair): Promise<Checked> {
   const suspects = unexplained(comparison).map((difference) => difference.id);
   if (suspects.length > 0 && suspects.length <= MAX_RETRIED_TESTS && pair.run.results) {
     const again = (mode: Mode) =>
-      execute({ target: pair.target, mode, module: pair.module, onlyTests: suspects, attempt: 2 });
+      execute({ target: pair.target, mode, program: pair.program, onlyTests: suspects, attempt: 2 });
     const [plainAgain, debuggedAgain] = [await again(plain), await again(pair.mode)];
     const retried = plainAgain.results ? differingTests(plainAgain.results, debuggedAgain.results) : [];
     comparison = withRetry(comparison, retried);
@@ -196,7 +204,7 @@ async function check(pair: Pair): Promise<Checked> {
     version: pair.target.version,
     backend: pair.target.backend,
     mode: pair.mode.name,
-    module: pair.module.name,
+    module: pair.program.name,
     comparison,
     wallMs: pair.run.outcome.wallMs,
     plainWallMs: plainRun.outcome.wallMs,
