@@ -23,7 +23,8 @@ export interface TestProgram {
 const SHIPPED_IN: Record<string, string[]> = {
   test_monitoring: ["3.12", "3.13"],
   test_exception_group: ["3.11", "3.12", "3.13"],
-  test__xxsubinterpreters: ["3.9", "3.10", "3.11", "3.12"],
+  // not on 3.11: under plain 3.11.7 its tests with threads hang (CreateTests.test_in_thread and more)
+  test__xxsubinterpreters: ["3.9", "3.10", "3.12"],
   test_interpreters: ["3.13"],
   "test_asyncio.test_runners": ["3.11", "3.12", "3.13"],
   "test_asyncio.test_taskgroups": ["3.11", "3.12", "3.13"],
@@ -68,8 +69,6 @@ export const SLICE: TestProgram[] = [
   {
     name: "subinterpreters",
     tests: ["test__xxsubinterpreters", "test_interpreters"],
-    // CreateTests.test_in_thread hangs under plain 3.11.7
-    ignore: ["test_in_thread"],
   },
   {
     name: "runtime",
@@ -164,7 +163,7 @@ export function regrtestArgs(program: TestProgram, files: RegrtestFiles, onlyTes
   const tests = onlyTests
     ? program.tests.filter((test) => onlyTests.some((id) => id.startsWith(`test.${test}.`)))
     : program.tests;
-  const args = ["-m", "test", ...tests, "--randseed", "1", "--timeout", "120"];
+  const args = ["-m", "test", ...tests, "--randseed", "1", "--timeout", "60"];
   args.push("--junit-xml", files.junit, "--tempdir", files.tempdir);
   if (onlyTests) {
     // a test id is taken literally: glob characters in it match themselves only as `?`

@@ -67,6 +67,7 @@ async function launch(spec: RunSpec, withChildren: boolean): Promise<RunOutcome>
     exitCode,
     signal: null,
     stderr: client.output("stderr"),
+    stdout: client.output("stdout"),
     wallMs,
     stops: log.stops,
     childSessions: log.childSessions,

@@ -1,5 +1,6 @@
 // `python -m pdap --listen 127.0.0.1:PORT --wait-for-client -m test …`, as a user starts a program
 // on a server, and a DAP client attached to it through the real adapter.
+import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AGENT_PYTHONPATH } from "../../../src/adapter/launcher.js";
@@ -43,7 +44,15 @@ export const listen: Mode = {
     const argv = ["-m", "pdap", "--listen", `127.0.0.1:${port}`, "--wait-for-client"];
     argv.push("--backend", spec.target.backend, ...spec.args);
     const env = { ...process.env, PYTHONPATH: AGENT_PYTHONPATH };
-    const program = runCommand(spec.target.python, argv, { cwd: spec.cwd, env, timeoutMs: spec.timeoutMs });
+    let child: ChildProcess | undefined;
+    const program = runCommand(spec.target.python, argv, {
+      cwd: spec.cwd,
+      env,
+      timeoutMs: spec.timeoutMs,
+      started: (started) => {
+        child = started;
+      },
+    });
     program.catch(() => {});
     const log = newLog();
     const client = DapClient.spawnAdapter();
@@ -59,6 +68,7 @@ export const listen: Mode = {
       ]);
     } catch (error) {
       fault = messageOf(error);
+      child?.kill("SIGKILL"); // it waits for a client that will not come
     } finally {
       limit.clear();
     }
@@ -69,6 +79,7 @@ export const listen: Mode = {
       exitCode: done.code,
       signal: done.signal,
       stderr: done.stderr,
+      stdout: done.stdout,
       wallMs: done.wallMs,
       stops: log.stops,
       childSessions: 0,

@@ -20,6 +20,8 @@ export interface RunOutcome {
   signal: string | null;
   /** the program's own stderr, as it reached the user */
   stderr: string;
+  /** its stdout (with `pdap run`, the debugger's transcript too): kept for reading, not compared */
+  stdout: string;
   wallMs: number;
   /** debugger stops the client resumed, as "reason at name file:line" */
   stops: string[];

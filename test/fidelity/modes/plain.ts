@@ -15,6 +15,7 @@ export const plain: Mode = {
       exitCode: done.code,
       signal: done.signal,
       stderr: done.stderr,
+      stdout: done.stdout,
       wallMs: done.wallMs,
       stops: [],
       childSessions: 0,

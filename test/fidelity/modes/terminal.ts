@@ -34,6 +34,7 @@ export const terminal: Mode = {
       exitCode: done.code,
       signal: done.signal,
       stderr: done.stderr,
+      stdout: done.stdout,
       wallMs: done.wallMs,
       stops,
       childSessions: done.stdout.split("\n").filter((line) => CHILD_STARTED.test(line)).length,
