@@ -54,6 +54,8 @@ export function differingTests(plain: TestResults, debugged: TestResults | undef
   return differences.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+const REGRTEST_FAILED = /^test \S+ failed\b/;
+
 /** A stderr line with what changes from run to run (numbers, addresses, directories) taken out. */
 export function normalise(line: string, directory: string): string {
   return line
@@ -76,7 +78,9 @@ export function extraStderr(plain: ModuleRun, debugged: ModuleRun): string[] {
   }
   const extra: string[] = [];
   for (const raw of debugged.outcome.stderr.split("\n")) {
-    const line = normalise(raw, debugged.directory).replace(/^test \S+ failed -- /, "");
+    // regrtest's own line for a failed test module: the failing tests are reported one by one
+    if (REGRTEST_FAILED.test(raw)) continue;
+    const line = normalise(raw, debugged.directory);
     if (line && !known.has(line) && !extra.includes(raw.trim())) extra.push(raw.trim());
   }
   return extra;

@@ -70,12 +70,16 @@ interface Job {
   program: TestProgram;
   onlyTests?: string[];
   attempt: number;
+  /** a retry's plain run names the debugged run it repeats, so concurrent retries never share a directory */
+  retryOf?: string;
 }
 
 let root = "";
 
 async function execute(job: Job): Promise<ModuleRun> {
-  const label = `${job.target.version}-${job.mode.debugged ? job.target.backend : "plain"}-${job.mode.name}-${job.program.name}-${job.attempt}`;
+  const backend = job.mode.debugged ? job.target.backend : "plain";
+  const retry = job.retryOf ? `-for-${job.retryOf}` : "";
+  const label = `${job.target.version}-${backend}-${job.mode.name}-${job.program.name}-${job.attempt}${retry}`;
   const directory = path.join(root, label);
   const tempdir = path.join(directory, "tmp");
   mkdirSync(tempdir, { recursive: true });
@@ -84,10 +88,9 @@ async function execute(job: Job): Promise<ModuleRun> {
   const outcome = await job.mode.run({ target: job.target, args, cwd: directory, timeoutMs: RUN_TIMEOUT_MS });
   // kept with --keep, for reading a difference at leisure
   writeFileSync(path.join(directory, "stderr.txt"), outcome.stderr);
-  writeFileSync(
-    path.join(directory, "outcome.json"),
-    JSON.stringify({ ...outcome, stderr: undefined, args }, null, 2),
-  );
+  writeFileSync(path.join(directory, "stdout.txt"), outcome.stdout);
+  const facts = { ...outcome, stderr: undefined, stdout: undefined, args };
+  writeFileSync(path.join(directory, "outcome.json"), JSON.stringify(facts, null, 2));
   return { outcome, results: readJunit(junit), directory };
 }
 
@@ -194,8 +197,9 @@ async function check(pair: Pair): Promise<Checked> {
   let comparison: Comparison = compare(plainRun, pair.run, context);
   const suspects = unexplained(comparison).map((difference) => difference.id);
   if (suspects.length > 0 && suspects.length <= MAX_RETRIED_TESTS && pair.run.results) {
+    const retryOf = `${pair.target.backend}-${pair.mode.name}`;
     const again = (mode: Mode) =>
-      execute({ target: pair.target, mode, program: pair.program, onlyTests: suspects, attempt: 2 });
+      execute({ target: pair.target, mode, program: pair.program, onlyTests: suspects, attempt: 2, retryOf });
     const [plainAgain, debuggedAgain] = [await again(plain), await again(pair.mode)];
     const retried = plainAgain.results ? differingTests(plainAgain.results, debuggedAgain.results) : [];
     comparison = withRetry(comparison, retried);
