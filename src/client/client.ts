@@ -8,6 +8,13 @@ import { DapConnection } from "../dap/connection.js";
 export const PDAP_BIN = fileURLToPath(new URL("../../../bin/pdap.js", import.meta.url));
 
 type EventName = string;
+
+/** What the client tells the adapter it can do, beyond what every client here does. */
+export interface InitializeOptions {
+  supportsRunInTerminalRequest?: boolean;
+  supportsStartDebuggingRequest?: boolean;
+}
+
 interface Waiter {
   name: EventName;
   match: (event: DebugProtocol.Event) => boolean;
@@ -118,10 +125,9 @@ export class DapClient {
   /**
    * supportsRunInTerminalRequest: the client starts the program itself when the adapter asks
    * (register the handler with onRunInTerminal first); off by default.
+   * supportsStartDebuggingRequest: the client starts child sessions when asked; on by default.
    */
-  async initialize(
-    options: { supportsRunInTerminalRequest?: boolean } = {},
-  ): Promise<DebugProtocol.Capabilities> {
+  async initialize(options: InitializeOptions = {}): Promise<DebugProtocol.Capabilities> {
     const capabilities = await this.request<DebugProtocol.Capabilities | undefined>("initialize", {
       clientID: "pdap",
       adapterID: "pdap",
@@ -129,7 +135,7 @@ export class DapClient {
       columnsStartAt1: true,
       pathFormat: "path",
       supportsRunInTerminalRequest: options.supportsRunInTerminalRequest ?? false,
-      supportsStartDebuggingRequest: true,
+      supportsStartDebuggingRequest: options.supportsStartDebuggingRequest ?? true,
     });
     this.capabilities = { ...capabilities };
     return capabilities as DebugProtocol.Capabilities;
@@ -153,7 +159,7 @@ export class DapClient {
   async begin(
     kind: "launch" | "attach",
     args: Record<string, unknown>,
-    options: { supportsRunInTerminalRequest?: boolean; configure?: () => Promise<void> } = {},
+    options: InitializeOptions & { configure?: () => Promise<void> } = {},
   ): Promise<DebugProtocol.Capabilities> {
     const capabilities = await this.initialize(options);
     const initialized = this.waitFor("initialized");
