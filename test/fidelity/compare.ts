@@ -55,6 +55,8 @@ export function differingTests(plain: TestResults, debugged: TestResults | undef
 }
 
 const REGRTEST_FAILED = /^test \S+ failed\b/;
+/** `python -m pdap --listen` says where it listens: what the user asked that command for, not the program's */
+const PDAP_LISTENING = /^pdap: listening on \S+$/;
 
 /** A stderr line with what changes from run to run (numbers, addresses, directories) taken out. */
 export function normalise(line: string, directory: string): string {
@@ -79,7 +81,7 @@ export function extraStderr(plain: ModuleRun, debugged: ModuleRun): string[] {
   const extra: string[] = [];
   for (const raw of debugged.outcome.stderr.split("\n")) {
     // regrtest's own line for a failed test module: the failing tests are reported one by one
-    if (REGRTEST_FAILED.test(raw)) continue;
+    if (REGRTEST_FAILED.test(raw) || PDAP_LISTENING.test(raw.trim())) continue;
     const line = normalise(raw, debugged.directory);
     if (line && !known.has(line) && !extra.includes(raw.trim())) extra.push(raw.trim());
   }
