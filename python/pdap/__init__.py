@@ -8,6 +8,8 @@ import os
 import sys
 from typing import Optional, Tuple
 
+__version__ = "0.1.0"  # pdap's one version: package.json and vscode/package.json say the same
+
 __all__ = ["listen", "connect", "wait_for_client", "is_client_connected", "breakpoint"]
 
 

@@ -1,11 +1,11 @@
 // Starting the user's program under the agent: `python -m pdap --connect ... program args`.
 import { type ChildProcess, spawn } from "node:child_process";
 import { delimiter } from "node:path";
-import { fileURLToPath } from "node:url";
+import { agentPythonPath } from "../installLayout.js";
 import type { LaunchConfig } from "./config.js";
 
 /** The directory that holds the agent package `pdap` (python/pdap in this repository). */
-export const AGENT_PYTHONPATH = fileURLToPath(new URL("../../../python", import.meta.url));
+export const AGENT_PYTHONPATH = agentPythonPath();
 
 export function agentCommand(config: LaunchConfig, agentPort: number): string[] {
   const argv = [...config.pythonArgs, "-m", "pdap", "--connect", `127.0.0.1:${agentPort}`];

@@ -72,6 +72,34 @@ const ENGINE_REQUESTS = new Set([
   "disconnect",
 ]);
 
+/**
+ * Requests whose failure is part of normal use (an expression that does not evaluate, a frame that
+ * is gone after a resume): the client shows the message where the request was made, VS Code
+ * without an error pop-up (showUser: false).
+ */
+const QUIET_FAILURES = new Set([
+  "evaluate",
+  "completions",
+  "breakpointLocations",
+  "source",
+  "stackTrace",
+  "scopes",
+  "variables",
+  "exceptionInfo",
+  "stepInTargets",
+  "gotoTargets",
+  "loadedSources",
+  "dataBreakpointInfo",
+  "threads",
+]);
+
+/** What a client that asks while no program runs (before launch, after the end) is answered. */
+const ANSWERS_WITHOUT_PROGRAM: Record<string, object> = {
+  threads: { threads: [] },
+  breakpointLocations: { breakpoints: [] },
+  loadedSources: { sources: [] },
+};
+
 export class DebugSession {
   private agent: AgentLink | undefined;
   private child: ChildProcess | undefined;
@@ -334,9 +362,19 @@ export class DebugSession {
   }
 
   private async forward(request: DebugProtocol.Request): Promise<object | undefined> {
+    const quiet = QUIET_FAILURES.has(request.command);
+    const idle = ANSWERS_WITHOUT_PROGRAM[request.command];
+    // VS Code asks for threads around exited/terminated, and for breakpointLocations while editing
+    if (idle && (!this.agent || this.agent.connection.isClosed)) return idle;
     const agent = this.requireAgent(request.command);
-    const response = await agent.connection.rawRequest(request.command, this.remoteArguments(request));
-    if (!response.success) throw new DapError(response.message ?? `${request.command} failed`);
+    const response = await agent.connection
+      .rawRequest(request.command, this.remoteArguments(request))
+      .catch((error: Error) => {
+        // the program ended while the request was on its way
+        throw new DapError(error.message, request.command, !quiet);
+      });
+    if (!response.success)
+      throw new DapError(response.message ?? `${request.command} failed`, request.command, !quiet);
     if (request.command === "stackTrace")
       this.localizeFrames(response.body as DebugProtocol.StackTraceResponse["body"]);
     this.breakpoints.remember(request.command, request.arguments);
