@@ -504,8 +504,12 @@ export class DebugSession {
     if (attach && !attach.connect) {
       throw new DapError("cannot restart an attach that listens: the agent does not dial in again");
     }
+    const oldThreads = await this.threadIds();
     await this.leaveProgram(launch !== undefined);
-    this.client.sendEvent("continued", { threadId: 0, allThreadsContinued: true });
+    // the old program's threads are gone: a client that kept them (VS Code) would show the new
+    // program's stacks in their place, with "Load More Stack Frames" under a complete stack
+    for (const threadId of oldThreads) this.client.sendEvent("thread", { reason: "exited", threadId });
+    this.client.sendEvent("continued", { threadId: oldThreads[0] ?? 0, allThreadsContinued: true });
     this.replaying = true;
     try {
       if (launch) await this.launch(launch);
@@ -517,6 +521,19 @@ export class DebugSession {
       this.replaying = false;
     }
     return undefined;
+  }
+
+  /** The ids of the current program's threads, [] when it cannot say. */
+  private async threadIds(): Promise<number[]> {
+    const agent = this.agent;
+    if (!agent || agent.connection.isClosed) return [];
+    try {
+      const body = (await withTimeout(agent.request("threads"), 2000, "agent"))
+        .body as DebugProtocol.ThreadsResponse["body"];
+      return body.threads.map((thread) => thread.id);
+    } catch {
+      return [];
+    }
   }
 
   /** Ends (launch) or detaches from (attach) the current program, silently, ready for a new one. */

@@ -113,6 +113,22 @@ describe("pdap in VS Code (code-server)", { timeout: 600_000 }, () => {
     await workbench.screenshot("variables-and-watch");
   });
 
+  it("restarts the program (Ctrl+Shift+F5): the same stop, every frame shown", async () => {
+    const firstRun = await workbench.variableValue("run_id");
+    await workbench.press("Control+Shift+F5");
+    await waitUntil(
+      async () => (await workbench.variableValue("run_id").catch(() => firstRun)) !== firstRun,
+      "a new process",
+    );
+    await workbench.waitPaused("app.py", app.line("BP_MAIN"));
+    // the old program's frames stand in until the new ones are fetched: then no "Load More"
+    await workbench.waitCallStack(
+      (rows) => rows.some((row) => row.startsWith("<module>")) && !rows.some((row) => /Load More/.test(row)),
+      "every frame shown, and no Load More Stack Frames",
+    );
+    await workbench.screenshot("restarted");
+  });
+
   it("steps with F10, F11 and Shift+F11, evaluates in the Debug Console, shows the program's output", async () => {
     await workbench.press("F10");
     await workbench.waitPaused("app.py", app.line("BP_MAIN") + 1);

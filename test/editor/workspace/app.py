@@ -1,4 +1,5 @@
 """The program the editor test debugs: a dict, an object, a call to step into, a loop, a child."""
+import os
 import subprocess
 import sys
 
@@ -15,6 +16,7 @@ def scale(point, factor):
 
 
 def main():
+    run_id = os.getpid()  # tells a restarted program from the first
     config = {"name": "demo", "size": 3}
     origin = Point(1, 2)
     print("hello from app")  # BP_MAIN
