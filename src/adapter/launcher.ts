@@ -1,5 +1,6 @@
 // Starting the user's program under the agent: `python -m pdap --connect ... program args`.
 import { type ChildProcess, spawn } from "node:child_process";
+import type { Socket } from "node:net";
 import { delimiter } from "node:path";
 import { agentPythonPath } from "../installLayout.js";
 import type { LaunchConfig } from "./config.js";
@@ -35,10 +36,16 @@ export function agentEnvironment(config: LaunchConfig, token: string): NodeJS.Pr
   return { ...env, ...agentEnvironmentDelta(token, env.PYTHONPATH) };
 }
 
-export function spawnDebuggee(config: LaunchConfig, agentPort: number, token: string): ChildProcess {
+/** `output`: one socket for the program's stdout and stderr (see sharedOutput.ts), else two pipes. */
+export function spawnDebuggee(
+  config: LaunchConfig,
+  agentPort: number,
+  token: string,
+  output?: Socket,
+): ChildProcess {
   return spawn(config.python, agentCommand(config, agentPort), {
     cwd: config.cwd,
     env: agentEnvironment(config, token),
-    stdio: ["pipe", "pipe", "pipe"],
+    stdio: ["pipe", output ?? "pipe", output ?? "pipe"],
   });
 }

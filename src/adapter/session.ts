@@ -4,6 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { type DapConnection, DapError } from "../dap/connection.js";
@@ -21,6 +22,7 @@ import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
 import { agentCommand, agentEnvironmentDelta, spawnDebuggee } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
+import { sharedOutput } from "./sharedOutput.js";
 
 const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 /** attach: default seconds to wait for an agent's answer (connect) or for one to dial in (listen) */
@@ -151,10 +153,16 @@ export class DebugSession {
         await this.launchInTerminal(config, listener, token);
         return undefined;
       }
-      const child = spawnDebuggee(config, listener.port, token);
+      const output = await sharedOutput();
+      let child: ChildProcess;
+      try {
+        child = spawnDebuggee(config, listener.port, token, output.programEnd);
+      } finally {
+        output.programEnd.destroy(); // the program has its own copy of the descriptor
+      }
       this.child = child;
-      const stderrTail: string[] = [];
-      this.pipeOutput(child, stderrTail);
+      const outputTail: string[] = [];
+      this.pipeOutput(child, output.ourEnd, outputTail);
       const spawnFailed = new Promise<never>((_, reject) => {
         child.once("error", (error: NodeJS.ErrnoException) =>
           reject(new DapError(`cannot start Python '${config.python}': ${error.code ?? error.message}`)),
@@ -162,7 +170,7 @@ export class DebugSession {
         child.once("exit", (code) =>
           reject(
             new DapError(
-              `Python exited (code ${code}) before the debugger connected: ${stderrTail.join("").trim().slice(-2000)}`,
+              `Python exited (code ${code}) before the debugger connected: ${outputTail.join("").trim().slice(-2000)}`,
             ),
           ),
         );
@@ -327,23 +335,25 @@ export class DebugSession {
     else this.client.sendEvent("initialized");
   }
 
-  private pipeOutput(child: ChildProcess, stderrTail: string[]): void {
-    for (const [stream, category] of [
-      [child.stdout, "stdout"],
-      [child.stderr, "stderr"],
-    ] as const) {
-      const decoder = new StringDecoder("utf8");
-      stream?.on("data", (chunk: Buffer) => {
-        const output = decoder.write(chunk);
-        if (category === "stderr") {
-          stderrTail.push(output);
-          if (stderrTail.length > 20) stderrTail.shift();
-        }
-        if (output) this.client.sendEvent("output", { category, output });
-      });
-    }
+  /**
+   * The program's output as `stdout` output events, stdout and stderr together in the order it
+   * wrote them (one socket for both: two pipes would lose that order); the last of it is kept for
+   * the error message when the program dies before its agent connects.
+   */
+  private pipeOutput(child: ChildProcess, output: Readable, outputTail: string[]): void {
+    const decoder = new StringDecoder("utf8");
+    output.on("data", (chunk: Buffer) => {
+      const text = decoder.write(chunk);
+      outputTail.push(text);
+      if (outputTail.length > 20) outputTail.shift();
+      if (text) this.client.sendEvent("output", { category: "stdout", output: text });
+    });
+    output.on("error", () => {}); // the program's end of the socket vanished with it
+    // the last bytes may arrive after the process has exited: report its end after them
+    const drained = new Promise<void>((resolve) => output.once("close", () => resolve()));
     this.childClosed = new Promise((resolve) => {
-      child.once("close", (code, signal) => {
+      child.once("exit", async (code, signal) => {
+        await drained;
         if (this.child !== child) return resolve(); // a program ended by restart
         this.sendExited(code ?? signalExitCode(signal));
         this.sendTerminated();

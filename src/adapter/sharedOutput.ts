@@ -19,10 +19,11 @@ export async function sharedOutput(): Promise<SharedOutput> {
   try {
     const { port } = server.address() as net.AddressInfo;
     const programEnd = net.connect(port, "127.0.0.1");
-    await once(programEnd, "connect");
-    // only our own connection: anything else on this machine that dials the port is dropped
+    const connecting = once(programEnd, "connect");
+    // only our own connection (its port is known once connected): any other dialler is dropped
     const ourEnd = await new Promise<net.Socket>((resolve) => {
-      const accept = (socket: net.Socket) => {
+      const accept = async (socket: net.Socket) => {
+        await connecting;
         if (socket.remotePort !== programEnd.localPort) return socket.destroy();
         server.off("connection", accept);
         resolve(socket);
