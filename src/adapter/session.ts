@@ -29,6 +29,8 @@ const AGENT_CONNECT_TIMEOUT_MS = 20_000;
 const ATTACH_CONNECT_TIMEOUT_S = 10;
 const ATTACH_LISTEN_TIMEOUT_S = 60;
 const KILL_GRACE_MS = 1_000;
+/** after the program exits, how long its last output may take to arrive before the end is reported */
+const OUTPUT_DRAIN_MS = 2_000;
 
 type Args = Record<string, unknown>;
 
@@ -353,7 +355,8 @@ export class DebugSession {
     const drained = new Promise<void>((resolve) => output.once("close", () => resolve()));
     this.childClosed = new Promise((resolve) => {
       child.once("exit", async (code, signal) => {
-        await drained;
+        // a child of the program may keep the socket open: its end is not the program's
+        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, OUTPUT_DRAIN_MS).unref())]);
         if (this.child !== child) return resolve(); // a program ended by restart
         this.sendExited(code ?? signalExitCode(signal));
         this.sendTerminated();
