@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { DapClient, PDAP_BIN } from "../src/client/client.js";
 import { pythonMatrix } from "../test/support/pythons.js";
+import { formatLike } from "./format.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HELLO = path.join(ROOT, "examples", "hello.py");
@@ -74,8 +75,9 @@ const table = [
   "| --- | --- | --- | --- |",
   ...rows,
 ].join("\n");
+const report = `Start-up, medians of ${runs} runs, ${new Date().toISOString().slice(0, 16)} UTC:\n\n${table}\n`;
 writeFileSync(
   path.join(ROOT, "bench", "results", "startup.md"),
-  `Start-up, medians of ${runs} runs, ${new Date().toISOString().slice(0, 16)} UTC:\n\n${table}\n`,
+  formatLike("bench/results/startup.md", report),
 );
 console.log(table);
