@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli/main.js";
+// The bundle (npm run build writes it next to tsc's output) starts in a fraction of the time that
+// loading dist/src module by module takes.
+import { main } from "../dist/bundle/main.mjs";
 
 await main(process.argv);

@@ -21,7 +21,7 @@ it("initialize lists only working capabilities and unknown requests fail clearly
     assert.equal(caps.supportsConfigurationDoneRequest, true);
     assert.equal(caps.supportsStepBack, undefined);
     await assert.rejects(client.request("flyToTheMoon"), /unknown request 'flyToTheMoon'/);
-    await assert.rejects(client.request("threads"), /needs a running program/);
+    await assert.rejects(client.request("stackTrace", { threadId: 1 }), /needs a running program/);
   } finally {
     await client.disconnect();
   }

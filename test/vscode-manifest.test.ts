@@ -38,8 +38,8 @@ interface DebuggerContribution {
   type: string;
   label: string;
   languages: string[];
-  runtime: string;
-  program: string;
+  runtime?: string;
+  program?: string;
   configurationAttributes: Record<"launch" | "attach", { properties: Record<string, PropertySchema> }>;
   initialConfigurations: Configuration[];
   configurationSnippets: Array<{ label: string; description?: string; body: Configuration }>;
@@ -53,7 +53,11 @@ interface Manifest {
   categories: string[];
   activationEvents?: string[];
   main?: string;
-  contributes: { debuggers: DebuggerContribution[]; breakpoints: Array<{ language: string }> };
+  contributes: {
+    debuggers: DebuggerContribution[];
+    breakpoints: Array<{ language: string }>;
+    commands: Array<{ command: string; title: string; category?: string }>;
+  };
 }
 
 const manifest = JSON.parse(readFileSync(path.join(VSCODE, "package.json"), "utf8")) as Manifest;
@@ -89,7 +93,7 @@ function attributesRead(parse: (args: Configuration) => unknown, probes: Configu
   return sorted(read);
 }
 
-it("the manifest registers debug type pdap for Python, started with node ./adapter.js", () => {
+it("the manifest registers debug type pdap for Python, with the extension that starts the adapter", () => {
   assert.equal(manifest.name, "pdap-debug");
   assert.equal(manifest.publisher, "pdap");
   assert.equal(
@@ -98,14 +102,21 @@ it("the manifest registers debug type pdap for Python, started with node ./adapt
     "VS Code bundles the Node.js 20 the adapter needs from 1.90",
   );
   assert.deepEqual(manifest.categories, ["Debuggers"]);
-  assert.equal(manifest.main, undefined, "a declarative adapter: no extension code to run");
+  // VS Code rejects activationEvents without a main: the extension is real code
+  assert.equal(manifest.main, "./dist/extension.js");
+  assert.ok(existsSync(path.join(VSCODE, manifest.main)), "npm run build bundles the extension");
+  assert.ok(manifest.activationEvents?.includes("onDebugResolve:pdap"));
   assert.deepEqual(manifest.contributes.breakpoints, [{ language: "python" }]);
+  assert.deepEqual(
+    manifest.contributes.commands.map((c) => `${c.category}: ${c.title}`),
+    ["pdap: Attach to a running program"],
+  );
   assert.equal(pdap.label, "Python (pdap)");
   assert.deepEqual(pdap.languages, ["python"]);
-  assert.equal(pdap.runtime, "node");
-  assert.equal(pdap.program, "./adapter.js");
-  assert.ok(existsSync(path.join(VSCODE, pdap.program)), "the adapter shim exists");
-  // VS Code loads a `node` runtime program with require(), so the shim must be CommonJS
+  // the extension's DebugAdapterDescriptorFactory starts dist/adapter.mjs: no program to declare
+  assert.equal(pdap.runtime, undefined);
+  assert.equal(pdap.program, undefined);
+  // VS Code loads the extension with require(), so its bundle is CommonJS
   assert.notEqual(manifest.type, "module");
 });
 
@@ -318,26 +329,13 @@ async function initializeOver(child: ChildProcess): Promise<void> {
   assert.equal(code, 0, stderr.join(""));
 }
 
-it("node vscode/adapter.js serves DAP on stdio, from any working directory", async (t) => {
-  const child = spawn(process.execPath, [path.join(VSCODE, "adapter.js")], {
+it("the bundled adapter serves DAP on stdio from any working directory, run as the extension runs it", async (t) => {
+  // the extension host's executable with ELECTRON_RUN_AS_NODE, as PdapAdapterFactory starts it
+  const child = spawn(process.execPath, [path.join(VSCODE, "dist", "adapter.mjs")], {
     cwd: os.tmpdir(),
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  t.after(() => child.kill());
-  await initializeOver(child);
-});
-
-it("the shim also serves DAP when loaded the way VS Code forks a node debug adapter", async (t) => {
-  // VS Code (debugAdapter.ts) runs `runtime: node` programs as cp.fork(program) with these execArgv
-  const child = spawn(
-    process.execPath,
-    [
-      "-e",
-      "delete process.env.ELECTRON_RUN_AS_NODE;require(process.argv[1])",
-      path.join(VSCODE, "adapter.js"),
-    ],
-    { cwd: os.tmpdir(), stdio: ["pipe", "pipe", "pipe"] },
-  );
   t.after(() => child.kill());
   await initializeOver(child);
 });

@@ -12,6 +12,8 @@ from . import isolation
 with isolation.imports():  # a typing.py beside the program is not ours
     from typing import Optional, Tuple
 
+__version__ = "0.1.0"  # pdap's one version: package.json and vscode/package.json say the same
+
 __all__ = ["listen", "connect", "wait_for_client", "is_client_connected", "breakpoint"]
 
 

@@ -79,6 +79,10 @@ def parse(argv: List[str]) -> Options:
 def _strip_own_path() -> None:
     """`python -m pdap` put pdap's directory on sys.path; the program should not see it."""
     own = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # only a directory that PYTHONPATH added: an installed pdap lives in site-packages, which stays
+    from_env = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if own not in (os.path.abspath(p) for p in from_env if p):
+        return
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != own or p == ""]
 
 

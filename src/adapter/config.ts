@@ -239,4 +239,5 @@ export const ATTACH_ATTRIBUTES = [
   "token",
   "redirectOutput",
   "showReturnValue",
+  "logToFile",
 ] as const;

@@ -1,12 +1,12 @@
 // Starting the user's program under the agent: `python -m pdap --connect ... program args`.
 import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { delimiter } from "node:path";
-import { fileURLToPath } from "node:url";
+import { delimiter, join } from "node:path";
+import { agentPythonPath } from "../installLayout.js";
 import type { LaunchConfig } from "./config.js";
 
 /** The directory that holds the agent package `pdap` (python/pdap in this repository). */
-export const AGENT_PYTHONPATH = fileURLToPath(new URL("../../../python", import.meta.url));
+export const AGENT_PYTHONPATH = agentPythonPath();
 
 export function agentCommand(config: LaunchConfig, agentPort: number): string[] {
   const argv = [...config.pythonArgs, "-m", "pdap", "--connect", `127.0.0.1:${agentPort}`];
@@ -37,7 +37,7 @@ export function agentEnvironment(config: LaunchConfig, token: string): NodeJS.Pr
 }
 
 /** The program's keeper (python/pdap/supervisor.py): run by path, isolated from the program's environment. */
-const SUPERVISOR = fileURLToPath(new URL("../../../python/pdap/supervisor.py", import.meta.url));
+const SUPERVISOR = join(AGENT_PYTHONPATH, "pdap", "supervisor.py");
 
 /** How long a launched program's tree gets to end on SIGTERM before it is killed. */
 const KILL_GRACE_MS = 1_000;

@@ -84,6 +84,34 @@ const ENGINE_REQUESTS = new Set([
   "disconnect",
 ]);
 
+/**
+ * Requests whose failure is part of normal use (an expression that does not evaluate, a frame that
+ * is gone after a resume): the client shows the message where the request was made, VS Code
+ * without an error pop-up (showUser: false).
+ */
+const QUIET_FAILURES = new Set([
+  "evaluate",
+  "completions",
+  "breakpointLocations",
+  "source",
+  "stackTrace",
+  "scopes",
+  "variables",
+  "exceptionInfo",
+  "stepInTargets",
+  "gotoTargets",
+  "loadedSources",
+  "dataBreakpointInfo",
+  "threads",
+]);
+
+/** What a client that asks while no program runs (before launch, after the end) is answered. */
+const ANSWERS_WITHOUT_PROGRAM: Record<string, object> = {
+  threads: { threads: [] },
+  breakpointLocations: { breakpoints: [] },
+  loadedSources: { sources: [] },
+};
+
 export class DebugSession {
   private agent: AgentLink | undefined;
   /** a program this session launched itself (internalConsole): it owns the program's process tree */
@@ -395,9 +423,19 @@ export class DebugSession {
   }
 
   private async forward(request: DebugProtocol.Request): Promise<object | undefined> {
+    const quiet = QUIET_FAILURES.has(request.command);
+    const idle = ANSWERS_WITHOUT_PROGRAM[request.command];
+    // VS Code asks for threads around exited/terminated, and for breakpointLocations while editing
+    if (idle && (!this.agent || this.agent.connection.isClosed)) return idle;
     const agent = this.requireAgent(request.command);
-    const response = await agent.connection.rawRequest(request.command, this.remoteArguments(request));
-    if (!response.success) throw new DapError(response.message ?? `${request.command} failed`);
+    const response = await agent.connection
+      .rawRequest(request.command, this.remoteArguments(request))
+      .catch((error: Error) => {
+        // the program ended while the request was on its way
+        throw new DapError(error.message, request.command, !quiet);
+      });
+    if (!response.success)
+      throw new DapError(response.message ?? `${request.command} failed`, request.command, !quiet);
     if (request.command === "stackTrace")
       this.localizeFrames(response.body as DebugProtocol.StackTraceResponse["body"]);
     this.breakpoints.remember(request.command, request.arguments);
@@ -530,8 +568,12 @@ export class DebugSession {
     if (attach && !attach.connect) {
       throw new DapError("cannot restart an attach that listens: the agent does not dial in again");
     }
+    const oldThreads = await this.threadIds();
     await this.leaveProgram(launch !== undefined);
-    this.client.sendEvent("continued", { threadId: 0, allThreadsContinued: true });
+    // the old program's threads are gone: a client that kept them (VS Code) would show the new
+    // program's stacks in their place, with "Load More Stack Frames" under a complete stack
+    for (const threadId of oldThreads) this.client.sendEvent("thread", { reason: "exited", threadId });
+    this.client.sendEvent("continued", { threadId: oldThreads[0] ?? 0, allThreadsContinued: true });
     this.replaying = true;
     try {
       if (launch) await this.launch(launch);
@@ -543,6 +585,19 @@ export class DebugSession {
       this.replaying = false;
     }
     return undefined;
+  }
+
+  /** The ids of the current program's threads, [] when it cannot say. */
+  private async threadIds(): Promise<number[]> {
+    const agent = this.agent;
+    if (!agent || agent.connection.isClosed) return [];
+    try {
+      const body = (await withTimeout(agent.request("threads"), 2000, "agent"))
+        .body as DebugProtocol.ThreadsResponse["body"];
+      return body.threads.map((thread) => thread.id);
+    } catch {
+      return [];
+    }
   }
 
   /** Ends (launch) or detaches from (attach) the current program, silently, ready for a new one. */

@@ -1,9 +1,8 @@
 // The `pdap` command: adapter (DAP server), run and attach (the terminal debugger).
-import { readFileSync } from "node:fs";
 import type net from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { parseHostPort } from "../adapter/config.js";
-import { serveStdio, serveTcp, startAgentListener } from "../adapter/server.js";
+import { pdapVersion } from "../installLayout.js";
 import { EXIT_FAILED } from "./exitCodes.js";
 import { addTerminalDebuggerCommands } from "./terminalCommands.js";
 
@@ -17,7 +16,7 @@ function port(value: string): number {
 export function buildProgram(): Command {
   const program = new Command("pdap")
     .description("A fast Python debugger speaking the Debug Adapter Protocol")
-    .version(packageVersion(), "-V, --version", "print pdap's version");
+    .version(pdapVersion(), "-V, --version", "print pdap's version");
   program
     .command("adapter")
     .description("serve DAP on stdio (for editors), or on a TCP port with --port")
@@ -28,6 +27,8 @@ export function buildProgram(): Command {
       "also wait for agents that dial in (python -m pdap --connect); an attach with listen on this port takes the next one",
     )
     .action(async (options: { port?: number; host: string; listenForAgents?: string }) => {
+      // loaded here: `pdap run` and `pdap --version` start faster without the adapter
+      const { serveStdio, serveTcp, startAgentListener } = await import("../adapter/server.js");
       if (options.listenForAgents !== undefined) await startAgentListener(options.listenForAgents);
       if (options.port === undefined) {
         serveStdio();
@@ -39,11 +40,6 @@ export function buildProgram(): Command {
     });
   addTerminalDebuggerCommands(program);
   return program;
-}
-
-function packageVersion(): string {
-  const file = new URL("../../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,11 +1,13 @@
 // A DAP client library: the terminal debugger, the web UI and the tests drive sessions with it.
 import { spawn } from "node:child_process";
 import net from "node:net";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapConnection } from "../dap/connection.js";
+import { findUp } from "../installLayout.js";
 
-export const PDAP_BIN = fileURLToPath(new URL("../../../bin/pdap.js", import.meta.url));
+/** The `pdap` command of this installation (a checkout or the npm package). */
+export const PDAP_BIN = findUp(path.join("bin", "pdap.js")) ?? "pdap";
 
 type EventName = string;
 

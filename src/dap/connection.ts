@@ -17,6 +17,8 @@ export class DapError extends Error {
   constructor(
     message: string,
     readonly command?: string,
+    /** false: an expected failure (an evaluation's error…) the client shows in place, not as a pop-up */
+    readonly showUser = true,
   ) {
     super(message);
   }
@@ -145,7 +147,7 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     });
   }
 
-  sendErrorResponse(request: { seq: number; command: string }, message: string): void {
+  sendErrorResponse(request: { seq: number; command: string }, message: string, showUser = true): void {
     this.write({
       seq: this.seq++,
       type: "response",
@@ -153,7 +155,7 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
       command: request.command,
       success: false,
       message,
-      body: { error: { id: 1, format: message, showUser: true } },
+      body: { error: { id: 1, format: message, showUser } },
     });
   }
 
@@ -256,7 +258,8 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
       const body = await handler(request);
       this.sendResponse(request, body);
     } catch (error) {
-      this.sendErrorResponse(request, (error as Error).message || String(error));
+      const showUser = !(error instanceof DapError) || error.showUser;
+      this.sendErrorResponse(request, (error as Error).message || String(error), showUser);
     }
   }
 }

@@ -1,0 +1,56 @@
+// Bundles pdap with esbuild, after tsc has type-checked it:
+// - dist/bundle/: the `pdap` command (bin/pdap.js loads it); one file per command group, so
+//   `pdap run` never loads the adapter and `pdap adapter` never loads the terminal debugger;
+// - vscode/dist/adapter.mjs: the debug adapter on stdio, one file, for the VS Code extension;
+// - vscode/dist/extension.js: the extension itself (CommonJS; `vscode` is VS Code's own module).
+
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const from = (...parts) => path.join(ROOT, ...parts);
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+  legalComments: "none",
+};
+// CommonJS dependencies (commander) call require() for Node's modules, which ES modules lack
+const esm = {
+  format: "esm",
+  banner: {
+    js: 'import { createRequire as pdapRequire } from "node:module"; const require = pdapRequire(import.meta.url);',
+  },
+};
+
+rmSync(from("dist/bundle"), { recursive: true, force: true }); // no stale chunks
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: [from("src/cli/main.ts")],
+    outdir: from("dist/bundle"),
+    ...esm,
+    // a native addon, loaded when `pdap run` gives the program a terminal of its own
+    external: ["@lydell/node-pty"],
+    splitting: true,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "[name]-[hash]",
+  }),
+  build({
+    ...common,
+    entryPoints: [from("src/adapter/stdio.ts")],
+    outfile: from("vscode/dist/adapter.mjs"),
+    ...esm,
+  }),
+  build({
+    ...common,
+    entryPoints: [from("src/vscode/extension.ts")],
+    outfile: from("vscode/dist/extension.js"),
+    format: "cjs",
+    external: ["vscode"],
+  }),
+]);
