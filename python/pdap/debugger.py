@@ -176,7 +176,7 @@ class Debugger:
     def step_in_at_start(self) -> None:
         """stopOnEntry: stop at the first line of user code in the main thread."""
         with self.cond:
-            self.steps[threading.get_ident()] = Step("in", None)
+            self.steps[threading.get_ident()] = Step("in", None, "entry")
             self._update_modes()
 
     # ----- thread ids ------------------------------------------------------------------------
@@ -310,26 +310,46 @@ class Debugger:
 
     @tracer_event("frame exit")
     def on_leave(self, frame: FrameType, kind: str, value: Any = None) -> None:
-        """A watched frame returns, yields or unwinds: a step over/out continues in its caller."""
+        """A watched frame returns, yields or unwinds: a step over/out/in stops in its caller.
+
+        After a return or a yield the caller is shown stopped at once, at its call site (the callee
+        finishes as the thread resumes), so the rest of the calling line can still be stepped into,
+        as debugpy, gdb's finish and js-debug do. An unwinding exception goes on to the caller's next
+        line (its handler). Returning into library code with justMyCode, the step goes on to the
+        first user code it reaches: a user line, or the call site of a user frame the library
+        returns to."""
         ident = threading.get_ident()
         step = self.steps.get(ident)
         if step is None or step.watch_frame is not frame:
             return
         if kind == "return" and self.show_return_value:
             self.return_values[ident] = (frame.f_code.co_name, value)  # the Return Value scope
-        if kind == "yield" and step.kind == "over" and frame.f_code.co_flags & ASYNC_FLAGS:
-            return  # stepping over an await: wait for this coroutine to resume
+        if kind == "yield" and frame.f_code.co_flags & ASYNC_FLAGS:
+            return  # an await suspends the coroutine: wait for it to resume (or return, stepping out)
         caller = frame.f_back
-        while caller is not None and self.filter.is_agent(caller.f_code):
-            caller = None
-        if caller is None or (self.just_my_code and not self.filter.is_user(caller.f_code)):
-            step.any_user = True
-            step.stop_frame = step.watch_frame = None
-            with self.cond:
-                self._update_modes()
+        if caller is not None and self.filter.is_agent(caller.f_code):
+            caller = None  # below the program is pdap's launcher
+        if caller is None:
+            self._step_to_any_user(step)
             return
-        step.stop_frame = step.watch_frame = caller
-        self.backend.watch_frame(caller)
+        if self.just_my_code and not self.filter.is_user(caller.f_code):
+            # library code called this frame: stop at the first user line it runs, or when it
+            # returns into a user frame
+            self._step_to_any_user(step)
+            step.watch_frame = caller
+            self.backend.watch_frame(caller)
+            return
+        if kind == "unwind":
+            step.stop_frame = step.watch_frame = caller
+            self.backend.watch_frame(caller)
+            return
+        self.stop(caller, step.reason, hit_ids=step.hit_ids)
+
+    def _step_to_any_user(self, step: Step) -> None:
+        step.any_user = True
+        step.stop_frame = step.watch_frame = None
+        with self.cond:
+            self._update_modes()
 
     def _step_done(self, step: Step, frame: FrameType) -> bool:
         if not frame.f_lineno:

@@ -18,7 +18,10 @@ from .base import NO_CODE, UNKNOWN, Backend
 if TYPE_CHECKING:
     from ..debugger import Debugger
 
-_YIELD_OPS = {dis.opmap[name] for name in ("YIELD_VALUE", "YIELD_FROM") if name in dis.opmap}
+# a generator's 'return' event is a real return only at one of these (at a yield, f_lasti is on the
+# yield, before a 3.9-3.10 YIELD_FROM, or on the RESUME after it on 3.13)
+_RETURN_OPS = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if name in dis.opmap}
+_GENERATOR_FLAGS = 0x0020 | 0x0080 | 0x0100 | 0x0200  # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
 
 
 class SettraceBackend(Backend):
@@ -158,14 +161,17 @@ class SettraceBackend(Backend):
         lasti = frame.f_lasti
         if unwinding:
             kind = "unwind"
+        elif code.co_flags & _GENERATOR_FLAGS and lasti >= 0 and code.co_code[lasti] not in _RETURN_OPS:
+            kind = "yield"
         else:
-            kind = "yield" if lasti >= 0 and code.co_code[lasti] in _YIELD_OPS else "return"
+            kind = "return"
         self.dbg.on_leave(frame, kind, value)
 
     def _on_exception(self, frame: FrameType, exc: BaseException) -> None:
         dbg = self.dbg
-        if not dbg.exceptions.watching:
+        if not dbg.exceptions.watching and not dbg.steps:
             return
+        # until a line runs here or it returns: a return now is an unwind (a step tells them apart)
         self._unwinding[threading.get_ident()] = (frame, exc)
         if dbg.exceptions.raised:
             dbg.on_exception_raised(frame, exc)
@@ -191,7 +197,7 @@ class SettraceBackend(Backend):
         frame.f_trace = self._local
 
     def mode_changed(self) -> None:
-        if not self.dbg.exceptions.watching:
+        if not self.dbg.exceptions.watching and not self.dbg.steps:
             self._unwinding.clear()
         if self.dbg.trace_all or self.dbg.step_in:
             is_agent = self.dbg.filter.is_agent
