@@ -112,6 +112,9 @@ class Debugger:
         self.inside: Dict[int, int] = {}
         # thread ident -> (function name, value) of the function a step just returned from
         self.return_values: Dict[int, Tuple[str, Any]] = {}
+        # thread ident -> what a signal handler raised while the thread waited in a stop: the
+        # program's, raised in its frame once the thread is resumed
+        self.deferred: Dict[int, BaseException] = {}
         self.agent_threads: set = set()
         self._sources: Dict[str, Dict[str, Any]] = {}
         self._thread_ids: Dict[int, int] = {}
@@ -372,6 +375,14 @@ class Debugger:
         step = self.steps.get(ident)
         if step is not None and step.watch_frame is not None:
             self.backend.watch_frame(step.watch_frame)
+        self._raise_deferred(ident)
+
+    def _raise_deferred(self, ident: int) -> None:
+        """Give the program what a signal handler raised during the stop: the backend re-raises it
+        from the tracer into the program's frame."""
+        exc = self.deferred.pop(ident, None) if self.deferred else None
+        if exc is not None:
+            raise exc.with_traceback(None)
 
     def _stop(self, ident: int, frame: FrameType, reason: str, hit_ids: Optional[List[int]],
               text: Optional[str], exception: Optional[BaseException], break_mode: str,
@@ -430,13 +441,17 @@ class Debugger:
                         self.stops[ident] = ThreadStop(frame, "held")
                         self._wait_for_resume()
                     self.stops.pop(ident, None)
+                self._raise_deferred(ident)
                 return
         self.stop(frame, "pause")
 
     def _wait_for_resume(self) -> None:
         generation = self.run_generation
         while self.run_generation == generation:
-            self.cond.wait()
+            try:
+                self.cond.wait()
+            except BaseException as exc:  # a signal handler raised here (main thread): the program's
+                self.deferred.setdefault(threading.get_ident(), exc)
 
     def _resume_all(self) -> None:
         self.frames.reset()

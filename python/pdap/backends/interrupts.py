@@ -1,0 +1,90 @@
+"""Exceptions that signal handlers raise while a program thread runs pdap's code.
+
+CPython runs Python-level signal handlers (and raises KeyboardInterrupt) at the next eval-breaker
+check of the main thread, wherever it is: often inside pdap's trace function or inside a stop's
+wait. Such an exception belongs to the program. The backends give it back to the program's frame
+(re-raised from the tracer, with pdap's frames taken out of its traceback), and a stop keeps it
+until the client resumes the thread. On sys.settrace, CPython switches tracing off for a thread
+whose trace function raises (trace_trampoline: PyEval_SetTrace(NULL) and frame.f_trace cleared);
+Rearm puts it back at once, from the object that clearing frees.
+"""
+from __future__ import annotations
+
+import sys
+from types import CodeType, FrameType, TracebackType
+from typing import Any, Callable, Optional
+
+IsCode = Callable[[CodeType], bool]
+
+
+def program_tail(tb: Optional[TracebackType], is_agent: IsCode, is_user: IsCode) -> Optional[TracebackType]:
+    """What the program's traceback keeps of an exception raised inside pdap: the frames of its
+    own signal handler, without pdap's frames or the library code pdap was running."""
+    while tb is not None and (is_agent(tb.tb_frame.f_code) or not is_user(tb.tb_frame.f_code)):
+        tb = tb.tb_next
+    return tb
+
+
+def strip_after(head: Optional[TracebackType], is_agent: IsCode) -> None:
+    """head is the program frame's entry of a re-raised exception: unlink the entries pdap's
+    re-raise added after it (its own frames, and on 3.9-3.10 a repeat of the program frame)."""
+    if head is None:
+        return
+    nxt = head.tb_next
+    pdap = False
+    while nxt is not None:
+        if is_agent(nxt.tb_frame.f_code):
+            pdap = True
+        elif nxt.tb_frame is not head.tb_frame:
+            break
+        nxt = nxt.tb_next
+    if pdap:
+        head.tb_next = nxt
+
+
+class Rearm:
+    """Set as frame.f_trace just before the tracer raises a program's exception: CPython then
+    clears that frame's f_trace and the thread's trace function, which frees this object, whose
+    finaliser installs both again (the exception then reaches the program with tracing on)."""
+
+    __slots__ = ("global_tracer", "frame", "tracer", "caller_tracer")
+
+    def __init__(self, global_tracer: Any, frame: FrameType, tracer: Any, caller_tracer: Any) -> None:
+        self.global_tracer = global_tracer
+        self.frame = frame
+        self.tracer = tracer  # the frame's own tracer once the exception is in it (None: untraced)
+        self.caller_tracer = caller_tracer  # set on an untraced caller so that its 'exception' event comes
+
+    def __del__(self) -> None:
+        try:
+            sys.settrace(self.global_tracer)
+            self.frame.f_trace = self.tracer
+            caller = self.frame.f_back
+            if self.caller_tracer is not None and caller is not None and caller.f_trace is None:
+                caller.f_trace = self.caller_tracer
+        except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
+            pass
+
+
+class FrameGuard:
+    """What a traced frame's f_trace is bound to, one per frame. Whatever raises out of the trace
+    function (a signal handler's exception even at the function's first instruction, before any
+    try can catch it), CPython clears that frame's f_trace and the thread's trace function: this
+    guard is then freed, inside the event of that very frame, and installs both again."""
+
+    __slots__ = ("backend", "code")
+
+    def __init__(self, backend: Any, code: Optional[CodeType] = None) -> None:
+        self.backend = backend
+        self.code = code
+
+    def __del__(self) -> None:
+        try:
+            if sys.gettrace() is not None or self.backend.global_tracer is None:
+                return  # the frame ended, or its f_trace was replaced: tracing is on
+            frame = sys._getframe(1)  # the frame whose event just raised (CPython is in its event)
+            if frame.f_trace is None:
+                sys.settrace(self.backend.global_tracer)
+                frame.f_trace = self.backend.new_tracer()
+        except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
+            pass
