@@ -3,8 +3,8 @@
 // KeyboardInterrupt in its own frame and still stops at every later breakpoint; a SIGINT while it
 // is stopped at a breakpoint is delivered in its frame once it is resumed.
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython } from "./support/pythons.js";
 import { assertAt, Scenario } from "./support/session.js";
