@@ -82,9 +82,9 @@ class FrameGuard:
         try:
             if sys.gettrace() is not None or self.backend.global_tracer is None:
                 return  # the frame ended, or its f_trace was replaced: tracing is on
+            sys.settrace(self.backend.global_tracer)
             frame = sys._getframe(1)  # the frame whose event just raised (CPython is in its event)
             if frame.f_trace is None:
-                sys.settrace(self.backend.global_tracer)
                 frame.f_trace = self.backend.new_tracer()
         except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
             pass
