@@ -1,7 +1,8 @@
 // Signals reach the program's code, never pdap's, and tracing is never lost: a program that gets
 // 300 SIGINTs while its loop runs traced (a breakpoint in the same function) catches every
-// KeyboardInterrupt in its own frame and still stops at every later breakpoint; a SIGINT while it
-// is stopped at a breakpoint is delivered in its frame once it is resumed.
+// KeyboardInterrupt in its own frame and still stops at every later breakpoint, and so with 100
+// SIGUSR1s whose handler raises an Exception; a SIGINT while it is stopped at a breakpoint is
+// delivered in its frame once it is resumed.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -30,6 +31,14 @@ forEachPython("signals reach the program", (target) => {
     assert.equal((await s.evaluate(stop, "st['foreign']")).result, "0", "no traceback held pdap's frames");
   });
 
+  it("100 SIGUSR1s whose handler raises an Exception: each one the program's, with its handler's frame", async () => {
+    const stop = await s.resume("continue", 1);
+    assertAt(stop, "interrupted_loop", line("AFTER_LOOP"), "breakpoint");
+    assert.equal((await s.evaluate(stop, "st['caught']")).result, "100");
+    assert.equal((await s.evaluate(stop, "st['foreign']")).result, "0", "tracebacks as without pdap");
+    assert.doesNotMatch(s.client.output("console"), /internal error/, "not taken for pdap's own faults");
+  });
+
   it("tracing survives: the breakpoint in the next function still stops", async () => {
     const stop = await s.resume("continue", 1);
     assertAt(stop, "later", line("LATER"), "breakpoint");
@@ -51,7 +60,8 @@ forEachPython("signals reach the program", (target) => {
     await s.client.request("continue", { threadId: 1 });
     assert.equal(await s.exitCode(), 0);
     const stdout = s.client.output("stdout");
-    assert.match(stdout, /^caught 300 foreign 0 later$/m);
+    assert.match(stdout, /^SIGINT caught 300 foreign 0$/m);
+    assert.match(stdout, /^SIGUSR1 caught 100 foreign 0 later$/m);
     assert.match(stdout, /^interrupted in interrupted_at_stop$/m);
     assert.doesNotMatch(s.client.output("stderr"), /Traceback|Exception ignored/);
   });

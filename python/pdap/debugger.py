@@ -14,6 +14,7 @@ from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import evaluation, variables
+from .backends.interrupts import from_signal_handler
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
 from .exceptions import ExceptionFilters, exception_info
 from .function_breakpoints import FunctionBreakpoint, FunctionBreakpoints
@@ -38,6 +39,8 @@ def tracer_event(where: str) -> Callable[[Handler], Handler]:
             try:
                 return handler(self, *args)
             except Exception as exc:
+                if from_signal_handler(exc):
+                    raise  # the program's signal handler raised it: the backend gives it back
                 self.fault(where, exc)
                 return None
 

@@ -10,11 +10,41 @@ Rearm puts it back at once, from the object that clearing frees.
 """
 from __future__ import annotations
 
+import signal
 import sys
 from types import CodeType, FrameType, TracebackType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Set
 
 IsCode = Callable[[CodeType], bool]
+
+
+def _handler_codes() -> Set[CodeType]:
+    """The code of every Python-level signal handler installed now."""
+    codes: Set[CodeType] = set()
+    for signum in signal.valid_signals():
+        try:
+            handler = signal.getsignal(signum)
+        except (OSError, ValueError):
+            continue
+        code = getattr(handler, "__code__", None) or getattr(getattr(handler, "__func__", None), "__code__", None)
+        if isinstance(code, CodeType):
+            codes.add(code)
+    return codes
+
+
+def from_signal_handler(exc: BaseException) -> bool:
+    """Whether an Exception caught inside pdap was raised by the program's signal handler (a
+    SIGALRM timeout, say), which then belongs to the program, not to pdap's fault report. Only
+    asked when pdap catches an error, which is rare."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    codes = _handler_codes()
+    while tb is not None:
+        if tb.tb_frame.f_code in codes:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def program_tail(tb: Optional[TracebackType], is_agent: IsCode, is_user: IsCode) -> Optional[TracebackType]:

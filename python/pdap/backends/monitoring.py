@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional, Set, Tuple
 
 from ..breakpoints import plain_condition
 from .base import NO_LINE, UNKNOWN, Backend
-from .interrupts import program_tail, strip_after
+from .interrupts import from_signal_handler, program_tail, strip_after
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
@@ -78,10 +78,10 @@ class MonitoringBackend(Backend):
             # breakpoints stay (a module stopped on entry, then continued, reaches its breakpoint)
             if self.for_filename(code.co_filename) is not None:
                 mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
-        except Exception as exc:  # a fault in pdap never reaches the program
-            self.dbg.fault("a function start", exc)
-        except BaseException as exc:  # a signal handler's exception: the program's
-            raise self._interrupted(exc)
+        except BaseException as exc:
+            if not isinstance(exc, Exception) or from_signal_handler(exc):
+                raise self._interrupted(exc)  # a signal handler's: the program's
+            self.dbg.fault("a function start", exc)  # a fault in pdap never reaches the program
         # LINE events stay on where set; this code's later starts need no callback (breakpoint
         # changes call restart_events, which brings PY_START back once per code object)
         return DISABLE
@@ -120,11 +120,11 @@ class MonitoringBackend(Backend):
             if hit is None and get_ident() in dbg.agent_threads:
                 return None  # library code run by pdap during a stop (os.path…): only a user thread may stop there
             return self._on_line(hit, False)
-        except Exception as exc:  # a fault in pdap never reaches the program
-            self.dbg.fault("a line event", exc)
+        except BaseException as exc:
+            if not isinstance(exc, Exception) or from_signal_handler(exc):
+                raise self._interrupted(exc)  # a signal handler's: the program's
+            self.dbg.fault("a line event", exc)  # a fault in pdap never reaches the program
             return DISABLE
-        except BaseException as exc:  # a signal handler's exception: the program's
-            raise self._interrupted(exc)
 
     def _interrupted(self, exc: BaseException) -> BaseException:
         """An exception from a signal handler (or one a stop kept) inside a callback: raised into

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 from ..breakpoints import plain_condition
 from ..sources import code_lines
 from .base import NO_CODE, UNKNOWN, Backend
-from .interrupts import FrameGuard, Rearm, program_tail, strip_after
+from .interrupts import FrameGuard, Rearm, from_signal_handler, program_tail, strip_after
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
@@ -139,6 +139,8 @@ class SettraceBackend(Backend):
             self._decided_codes[id(code)] = code
             return self.new_tracer() if holds else None
         except Exception as exc:  # a fault in pdap never reaches the program
+            if from_signal_handler(exc):
+                raise  # the program's: the global tracer gives it back
             self.dbg.fault("a new frame", exc)
             return None
 
@@ -202,11 +204,11 @@ class SettraceBackend(Backend):
             elif event == "return" and dbg.steps:
                 self._leave(frame, arg, False)
             return frame.f_trace
-        except Exception as exc:  # a fault in pdap never reaches the program
-            self.dbg.fault("a traced event", exc)
-            return frame.f_trace
-        except BaseException as exc:  # a signal handler's exception: the program's
-            self._interrupted(frame, exc, self.new_tracer())
+        except BaseException as exc:
+            if isinstance(exc, Exception) and not from_signal_handler(exc):
+                self.dbg.fault("a traced event", exc)  # a fault in pdap never reaches the program
+                return frame.f_trace
+            self._interrupted(frame, exc, self.new_tracer())  # a signal handler's: the program's
             raise exc  # with the traceback _interrupted gave it (a bare raise keeps the old one)
 
     def _leave(self, frame: FrameType, value: Any, unwinding: bool) -> None:
