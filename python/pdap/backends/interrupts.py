@@ -57,7 +57,8 @@ def program_tail(tb: Optional[TracebackType], is_agent: IsCode, is_user: IsCode)
 
 def strip_after(head: Optional[TracebackType], is_agent: IsCode) -> None:
     """head is the program frame's entry of a re-raised exception: unlink the entries pdap's
-    re-raise added after it (its own frames, and on 3.9-3.10 a repeat of the program frame)."""
+    re-raise added after it (its own frames, on 3.9-3.10 a repeat of the program frame, and the
+    new frame whose 'call' event it was, which never ran)."""
     if head is None:
         return
     nxt = head.tb_next
@@ -65,7 +66,7 @@ def strip_after(head: Optional[TracebackType], is_agent: IsCode) -> None:
     while nxt is not None:
         if is_agent(nxt.tb_frame.f_code):
             pdap = True
-        elif nxt.tb_frame is not head.tb_frame:
+        elif nxt.tb_frame is not head.tb_frame and nxt.tb_lasti > 0:
             break
         nxt = nxt.tb_next
     if pdap:
@@ -77,17 +78,17 @@ class Rearm:
     clears that frame's f_trace and the thread's trace function, which frees this object, whose
     finaliser installs both again (the exception then reaches the program with tracing on)."""
 
-    __slots__ = ("global_tracer", "frame", "tracer", "caller_tracer")
+    __slots__ = ("backend", "frame", "tracer", "caller_tracer")
 
-    def __init__(self, global_tracer: Any, frame: FrameType, tracer: Any, caller_tracer: Any) -> None:
-        self.global_tracer = global_tracer
+    def __init__(self, backend: Any, frame: FrameType, tracer: Any, caller_tracer: Any) -> None:
+        self.backend = backend
         self.frame = frame
         self.tracer = tracer  # the frame's own tracer once the exception is in it (None: untraced)
         self.caller_tracer = caller_tracer  # set on an untraced caller so that its 'exception' event comes
 
     def __del__(self) -> None:
         try:
-            sys.settrace(self.global_tracer)
+            self.backend.reinstall()
             self.frame.f_trace = self.tracer
             caller = self.frame.f_back
             if self.caller_tracer is not None and caller is not None and caller.f_trace is None:
@@ -112,9 +113,33 @@ class FrameGuard:
         try:
             if sys.gettrace() is not None or self.backend.global_tracer is None:
                 return  # the frame ended, or its f_trace was replaced: tracing is on
-            sys.settrace(self.backend.global_tracer)
+            self.backend.reinstall()
             frame = sys._getframe(1)  # the frame whose event just raised (CPython is in its event)
             if frame.f_trace is None:
                 frame.f_trace = self.backend.new_tracer()
+        except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
+            pass
+
+
+class ThreadGuard:
+    """What the main thread's own trace function holds (signals are handled in the main thread
+    only). When its 'call' event raises (a signal handler's exception even at the tracer's first
+    instruction), CPython switches tracing off and so frees this guard while the new frame has not
+    run yet: it hands that frame a Rearm, which the clearing of its f_trace then frees."""
+
+    __slots__ = ("backend",)
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+
+    def __del__(self) -> None:
+        try:
+            backend = self.backend
+            if backend.global_tracer is None or sys.gettrace() is not None:
+                return
+            frame = sys._getframe(1)
+            if frame.f_lasti > 0 or isinstance(frame.f_trace, Rearm):
+                return  # a running frame set another trace function, or the tracer's Rearm is there
+            frame.f_trace = Rearm(backend, frame, None, backend.strip_once)
         except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
             pass

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 from ..breakpoints import plain_condition
 from ..sources import code_lines
 from .base import NO_CODE, UNKNOWN, Backend
-from .interrupts import FrameGuard, Rearm, from_signal_handler, program_tail, strip_after
+from .interrupts import FrameGuard, Rearm, ThreadGuard, from_signal_handler, program_tail, strip_after
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
@@ -41,13 +41,15 @@ class SettraceBackend(Backend):
         self._decided_codes: Dict[int, CodeType] = {}  # holding each code keeps its id unique
         self._decided_version = -1
         local = self._local
+        partial = functools.partial  # held here: module globals are gone late in interpreter shutdown
+        guard = FrameGuard
 
         def new_tracer() -> Any:
             """A traced frame's f_trace: _local, holding the frame's own FrameGuard. Only this
             object holds the guard (the tracer's own frame, kept by a traceback, holds the
             backend, never the guard); a plain partial calls as fast as a bound method."""
-            tracer = functools.partial(local)
-            tracer.guard = FrameGuard(self)  # type: ignore[attr-defined]
+            tracer = partial(local)
+            tracer.guard = guard(self)  # type: ignore[attr-defined]
             return tracer
 
         self.new_tracer = new_tracer
@@ -64,8 +66,16 @@ class SettraceBackend(Backend):
             settrace_all(tracer)  # also threads that already run (3.12+)
         else:
             threading.settrace(tracer)
-            sys.settrace(tracer)
+        self.reinstall()
         self.breakpoints_changed()
+
+    def reinstall(self) -> None:
+        """This thread's trace function: in the main thread, one that holds a ThreadGuard."""
+        tracer: Any = self.global_tracer
+        if tracer is not None and threading.current_thread() is threading.main_thread():
+            tracer = functools.partial(tracer)
+            tracer.guard = ThreadGuard(self)
+        sys.settrace(tracer)
 
     def uninstall(self) -> None:
         self.global_tracer = None  # frame guards no longer install it again
@@ -82,6 +92,7 @@ class SettraceBackend(Backend):
         call_wide = self._call_wide
         interrupted = self._interrupted
         new_tracer = self.new_tracer
+        owned_by_program = self._owned_by_program
 
         def call(frame: FrameType, event: str, arg: Any) -> Optional[Any]:
             try:
@@ -91,11 +102,24 @@ class SettraceBackend(Backend):
                 if traced is UNKNOWN:
                     return decide(frame.f_code)
                 return new_tracer() if traced else None
-            except BaseException as exc:  # a signal handler's exception: the program's
+            except BaseException as exc:
+                if not owned_by_program(exc):
+                    return None  # pdap's fault (reported), or late in shutdown: the frame runs untraced
                 interrupted(frame, exc, None)
                 raise exc  # with the traceback _interrupted gave it (a bare raise keeps the old one)
 
         return call
+
+    def _owned_by_program(self, exc: BaseException) -> bool:
+        """Whether an exception caught in pdap's tracer is the program's (a signal handler's);
+        otherwise it is pdap's fault, reported to the client."""
+        try:
+            if not isinstance(exc, Exception) or from_signal_handler(exc):
+                return True
+            self.dbg.fault("a new frame", exc)
+        except Exception:  # noqa: BLE001 - late in interpreter shutdown, module globals are None
+            pass
+        return False
 
     def _interrupted(self, frame: FrameType, exc: BaseException, tracer: Any) -> None:
         """An exception from a signal handler (or a stop that kept one) inside pdap's tracer: raise
@@ -104,7 +128,7 @@ class SettraceBackend(Backend):
         self._reraised[threading.get_ident()] = exc
         exc.with_traceback(program_tail(exc.__traceback__, filter.is_agent, filter.is_user))
         # a new frame (tracer None): its caller gets the 'exception' event that cleans the traceback
-        frame.f_trace = Rearm(self.global_tracer, frame, tracer, None if tracer is not None else self._strip_once)
+        frame.f_trace = Rearm(self, frame, tracer, None if tracer is not None else self.strip_once)
 
     def _strip_reraised(self, frame: FrameType, arg: Any) -> None:
         """The 'exception' event of an exception that came out of pdap's tracer (re-raised, or
@@ -114,7 +138,7 @@ class SettraceBackend(Backend):
             del self._reraised[ident]
         strip_after(arg[2], self.dbg.filter.is_agent)
 
-    def _strip_once(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
+    def strip_once(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
         """The tracer Rearm gives an untraced caller for the exception's arrival, then takes back."""
         try:
             if event == "exception":
