@@ -31,7 +31,7 @@ forEachPython("signals reach the program", (target) => {
     assert.equal((await s.evaluate(stop, "st['foreign']")).result, "0", "no traceback held pdap's frames");
   });
 
-  it("100 SIGUSR1s whose handler raises an Exception: each one the program's, with its handler's frame", async () => {
+  it("100 SIGUSR1s whose handler raises, into a loop that calls a function: the program's, with its handler's frame", async () => {
     const stop = await s.resume("continue", 1);
     assertAt(stop, "interrupted_loop", line("AFTER_LOOP"), "breakpoint");
     assert.equal((await s.evaluate(stop, "st['caught']")).result, "100");
