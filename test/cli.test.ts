@@ -74,9 +74,11 @@ forEachPython("terminal debugger: a first session", (target) => {
     assert.deepEqual(stopsIn(down), [`> add() at cli_app.py:${app.line("ADD_RETURN")}`]);
   });
 
-  it("returns from the function and steps into the next call", async () => {
+  it("returns from the function to its call site and steps into the next call", async () => {
     const back = await term().command("r");
-    assert.deepEqual(stopsIn(back), [`> main() at cli_app.py:${app.line("MAIN_SCALE")}`]);
+    assert.deepEqual(stopsIn(back), [`> main() at cli_app.py:${app.line("MAIN_ADD")}`]);
+    const next = await term().command("n");
+    assert.deepEqual(stopsIn(next), [`> main() at cli_app.py:${app.line("MAIN_SCALE")}`]);
     const into = await term().command("s");
     assert.deepEqual(stopsIn(into), [`> scale() at cli_app.py:${app.line("SCALE")}`]);
   });

@@ -44,16 +44,19 @@ forEachPython("launch basics", (target) => {
   });
 
   it("shows Locals and Globals, expands nested objects, and evaluates in a frame", async () => {
-    const stop = await s.resume("stepOut", 1);
+    const out = await s.resume("stepOut", 1);
+    assertAt(out, "main", basics.line("MAIN1"), "step"); // the call site: `text = …` has not run
+    const returnScopes = await s.client.scopes(out.frames[0].id);
+    assert.deepEqual(
+      returnScopes.map((scope) => scope.name),
+      ["Locals", "Globals", "Return Value"],
+    );
+    const [returned] = await s.client.variables(returnScopes[2].variablesReference);
+    assert.equal(returned.value, "'hello pdap'", "the value greet returned to the step-out");
+    const stop = await s.resume("next", 1);
     assertAt(stop, "main", basics.line("MAIN2"));
     const frameId = stop.frames[0].id;
     const scopes = await s.client.scopes(frameId);
-    assert.deepEqual(
-      scopes.map((scope) => scope.name),
-      ["Locals", "Globals", "Return Value"],
-    );
-    const [returned] = await s.client.variables(scopes[2].variablesReference);
-    assert.equal(returned.value, "'hello pdap'", "the value greet returned to the step-out");
     const locals = await s.client.variables(scopes[0].variablesReference);
     const box = locals.find((v) => v.name === "box");
     assert.ok(box && box.variablesReference > 0, "box is expandable");
@@ -113,7 +116,7 @@ forEachPython("launch targets and endings", (target) => {
     );
     try {
       let stop = await scenario.stop();
-      assertAt(stop, "<module>", 1, "step");
+      assertAt(stop, "<module>", 1, "entry");
       assert.equal(stop.frames.length, 1, "no pdap or runpy frames below the program");
       stop = await scenario.resume("continue", stop.threadId);
       assertAt(stop, "<module>", moduleLine, "breakpoint");

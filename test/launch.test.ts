@@ -37,6 +37,9 @@ forEachPython("stepping walk", (target) => {
     assertAt(stop, "add", stepping.line("ADD2"));
     assert.equal((await s.locals(stop.frames[0].id)).total, "3");
     stop = await s.resume("next", 1);
+    assertAt(stop, "main", stepping.line("MAIN1")); // `next` from a return line: the call site
+    assert.equal((await s.locals(stop.frames[0].id)).x, undefined, "the assignment has not run");
+    stop = await s.resume("next", 1);
     assertAt(stop, "main", stepping.line("MAIN2"));
     assert.equal((await s.locals(stop.frames[0].id)).x, "3");
   });
@@ -47,6 +50,8 @@ forEachPython("stepping walk", (target) => {
     stop = await s.resume("next", 1);
     assertAt(stop, "numbers", stepping.line("GEN2"));
     stop = await s.resume("stepOut", 1);
+    assertAt(stop, "main", stepping.line("MAIN2")); // back in list(numbers(2)), which goes on
+    stop = await s.resume("next", 1);
     assertAt(stop, "main", stepping.line("MAIN3"));
   });
 
@@ -62,6 +67,8 @@ forEachPython("stepping walk", (target) => {
     stop = await s.resume("next", 1);
     assertAt(stop, "catches", stepping.line("CATCH2"));
     stop = await s.resume("stepOut", 1);
+    assertAt(stop, "main", stepping.line("MAIN3")); // the call site of catches()
+    stop = await s.resume("next", 1);
     assertAt(stop, "main", stepping.line("MAIN4"));
   });
 
@@ -73,9 +80,11 @@ forEachPython("stepping walk", (target) => {
     stop = await s.resume("next", 1);
     assertAt(stop, "child", stepping.line("ACHILD2"));
     stop = await s.resume("next", 1);
+    assertAt(stop, "parent", stepping.line("APARENT1")); // the await that called child
+    stop = await s.resume("next", 1);
     assertAt(stop, "parent", stepping.line("APARENT2"));
     stop = await s.resume("stepOut", 1);
-    assertAt(stop, "main", stepping.line("MAIN5"));
+    assertAt(stop, "main", stepping.line("MAIN4")); // through asyncio's code, back at asyncio.run()
   });
 
   it("runs to the end with the program's output and exit code 0", async () => {

@@ -14,6 +14,7 @@ from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import evaluation, isolation, log, variables
+from .backends.interrupts import from_signal_handler
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
 from .exceptions import ExceptionFilters, exception_info
 from .function_breakpoints import FunctionBreakpoint, FunctionBreakpoints
@@ -39,6 +40,8 @@ def tracer_event(where: str) -> Callable[[Handler], Handler]:
             try:
                 return handler(self, *args)
             except Exception as exc:
+                if from_signal_handler(exc):
+                    raise  # the program's signal handler raised it: the backend gives it back
                 self.fault(where, exc)
                 return None
 
@@ -114,6 +117,9 @@ class Debugger:
         self.inside: Dict[int, int] = {}
         # thread ident -> (function name, value) of the function a step just returned from
         self.return_values: Dict[int, Tuple[str, Any]] = {}
+        # thread ident -> what a signal handler raised while the thread waited in a stop: the
+        # program's, raised in its frame once the thread is resumed
+        self.deferred: Dict[int, BaseException] = {}
         self.agent_threads: set = set()
         self._sources: Dict[str, Dict[str, Any]] = {}
         self._thread_ids: Dict[int, int] = {}
@@ -183,7 +189,7 @@ class Debugger:
     def step_in_at_start(self) -> None:
         """stopOnEntry: stop at the first line of user code in the main thread."""
         with self.cond:
-            self.steps[threading.get_ident()] = Step("in", None)
+            self.steps[threading.get_ident()] = Step("in", None, "entry")
             self._update_modes()
 
     # ----- thread ids ------------------------------------------------------------------------
@@ -317,26 +323,46 @@ class Debugger:
 
     @tracer_event("frame exit")
     def on_leave(self, frame: FrameType, kind: str, value: Any = None) -> None:
-        """A watched frame returns, yields or unwinds: a step over/out continues in its caller."""
+        """A watched frame returns, yields or unwinds: a step over/out/in stops in its caller.
+
+        After a return or a yield the caller is shown stopped at once, at its call site (the callee
+        finishes as the thread resumes), so the rest of the calling line can still be stepped into,
+        as debugpy, gdb's finish and js-debug do. An unwinding exception goes on to the caller's next
+        line (its handler). Returning into library code with justMyCode, the step goes on to the
+        first user code it reaches: a user line, or the call site of a user frame the library
+        returns to."""
         ident = threading.get_ident()
         step = self.steps.get(ident)
         if step is None or step.watch_frame is not frame:
             return
         if kind == "return" and self.show_return_value:
             self.return_values[ident] = (frame.f_code.co_name, value)  # the Return Value scope
-        if kind == "yield" and step.kind == "over" and frame.f_code.co_flags & ASYNC_FLAGS:
-            return  # stepping over an await: wait for this coroutine to resume
+        if kind == "yield" and frame.f_code.co_flags & ASYNC_FLAGS:
+            return  # an await suspends the coroutine: wait for it to resume (or return, stepping out)
         caller = frame.f_back
-        while caller is not None and self.filter.is_agent(caller.f_code):
-            caller = None
-        if caller is None or (self.just_my_code and not self.filter.is_user(caller.f_code)):
-            step.any_user = True
-            step.stop_frame = step.watch_frame = None
-            with self.cond:
-                self._update_modes()
+        if caller is not None and self.filter.is_agent(caller.f_code):
+            caller = None  # below the program is pdap's launcher
+        if caller is None:
+            self._step_to_any_user(step)
             return
-        step.stop_frame = step.watch_frame = caller
-        self.backend.watch_frame(caller)
+        if self.just_my_code and not self.filter.is_user(caller.f_code):
+            # library code called this frame: stop at the first user line it runs, or when it
+            # returns into a user frame
+            self._step_to_any_user(step)
+            step.watch_frame = caller
+            self.backend.watch_frame(caller)
+            return
+        if kind == "unwind":
+            step.stop_frame = step.watch_frame = caller
+            self.backend.watch_frame(caller)
+            return
+        self.stop(caller, step.reason, hit_ids=step.hit_ids)
+
+    def _step_to_any_user(self, step: Step) -> None:
+        step.any_user = True
+        step.stop_frame = step.watch_frame = None
+        with self.cond:
+            self._update_modes()
 
     def _step_done(self, step: Step, frame: FrameType) -> bool:
         if not frame.f_lineno:
@@ -359,6 +385,14 @@ class Debugger:
         step = self.steps.get(ident)
         if step is not None and step.watch_frame is not None:
             self.backend.watch_frame(step.watch_frame)
+        self._raise_deferred(ident)
+
+    def _raise_deferred(self, ident: int) -> None:
+        """Give the program what a signal handler raised during the stop: the backend re-raises it
+        from the tracer into the program's frame."""
+        exc = self.deferred.pop(ident, None) if self.deferred else None
+        if exc is not None:
+            raise exc.with_traceback(None)
 
     def _stop(self, ident: int, frame: FrameType, reason: str, hit_ids: Optional[List[int]],
               text: Optional[str], exception: Optional[BaseException], break_mode: str,
@@ -448,6 +482,7 @@ class Debugger:
                         self.stops[ident] = ThreadStop(frame, "held")
                         self._wait_for_resume()
                     self.stops.pop(ident, None)
+                self._raise_deferred(ident)
                 return
         self.stop(frame, "pause")
 
@@ -456,7 +491,10 @@ class Debugger:
             generation = self.run_generation
         ident = threading.get_ident()
         while self.run_generation == generation and ident not in self.jumps:
-            self.cond.wait()
+            try:
+                self.cond.wait()
+            except BaseException as exc:  # a signal handler raised here (main thread): the program's
+                self.deferred.setdefault(ident, exc)
 
     def _resume_all(self) -> None:
         self.frames.reset()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional, Set, Tuple
 
 from ..breakpoints import plain_condition
 from .base import NO_LINE, UNKNOWN, Backend
+from .interrupts import from_signal_handler, program_tail, strip_after
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
@@ -35,6 +36,9 @@ class MonitoringBackend(Backend):
         self.tool = -1
         self.watched: Set[CodeType] = set()
         self.watched_ids: Set[int] = set()  # id() of watched codes: hashing a code object is slow
+        # a program's exception pdap re-raises from a callback, until its RAISE event in the
+        # program's frame takes pdap's frames out of its traceback
+        self._reraising: Optional[BaseException] = None
 
     def install(self) -> None:
         for tool in (mon.DEBUGGER_ID, 1, 2, 3, 4):  # another debugger may hold the usual id
@@ -74,8 +78,10 @@ class MonitoringBackend(Backend):
             # breakpoints stay (a module stopped on entry, then continued, reaches its breakpoint)
             if self.for_filename(code.co_filename) is not None:
                 mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
-        except Exception as exc:  # a fault in pdap never reaches the program
-            self.dbg.fault("a function start", exc)
+        except BaseException as exc:
+            if not isinstance(exc, Exception) or from_signal_handler(exc):
+                raise self._interrupted(exc)  # a signal handler's: the program's
+            self.dbg.fault("a function start", exc)  # a fault in pdap never reaches the program
         # LINE events stay on where set; this code's later starts need no callback (breakpoint
         # changes call restart_events, which brings PY_START back once per code object)
         return DISABLE
@@ -114,9 +120,21 @@ class MonitoringBackend(Backend):
             if hit is None and get_ident() in dbg.agent_threads:
                 return None  # library code run by pdap during a stop (os.path…): only a user thread may stop there
             return self._on_line(hit, False)
-        except Exception as exc:  # a fault in pdap never reaches the program
-            self.dbg.fault("a line event", exc)
+        except BaseException as exc:
+            if not isinstance(exc, Exception) or from_signal_handler(exc):
+                raise self._interrupted(exc)  # a signal handler's: the program's
+            self.dbg.fault("a line event", exc)  # a fault in pdap never reaches the program
             return DISABLE
+
+    def _interrupted(self, exc: BaseException) -> BaseException:
+        """An exception from a signal handler (or one a stop kept) inside a callback: raised into
+        the program's frame (monitoring stays on), where its RAISE event takes pdap's frames out
+        of its traceback."""
+        filter = self.dbg.filter
+        exc.with_traceback(program_tail(exc.__traceback__, filter.is_agent, filter.is_user))
+        self._reraising = exc
+        self._set_global_events()
+        return exc
 
     def _on_line(self, hit: Any, condition_held: bool) -> Any:
         self.dbg.on_line(sys._getframe(2), hit, condition_held)
@@ -133,21 +151,34 @@ class MonitoringBackend(Backend):
         return None
 
     def _unwind(self, code: CodeType, offset: int, exc: BaseException) -> Any:
-        dbg = self.dbg
-        if dbg.exceptions.user_unhandled:
-            dbg.on_exception_unwind(sys._getframe(1), exc)
-        if dbg.steps:
-            self._leave("unwind")
+        try:
+            dbg = self.dbg
+            if dbg.exceptions.user_unhandled:
+                dbg.on_exception_unwind(sys._getframe(1), exc)
+            if dbg.steps:
+                self.dbg.on_leave(sys._getframe(1), "unwind")
+        except BaseException as raised:  # a signal handler's exception: the program's
+            raise self._interrupted(raised)
         return None
 
     def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
-        dbg = self.dbg
-        if dbg.exceptions.raised:
-            dbg.on_exception_raised(sys._getframe(1), exc)
+        try:
+            if exc is self._reraising:
+                self._reraising = None
+                strip_after(exc.__traceback__, self.dbg.filter.is_agent)
+                self._set_global_events()
+            dbg = self.dbg
+            if dbg.exceptions.raised:
+                dbg.on_exception_raised(sys._getframe(1), exc)
+        except BaseException as raised:  # a signal handler's exception: the program's
+            raise self._interrupted(raised)
         return None
 
     def _leave(self, kind: str, value: Any = None) -> None:
-        self.dbg.on_leave(sys._getframe(2), kind, value)
+        try:
+            self.dbg.on_leave(sys._getframe(2), kind, value)
+        except BaseException as exc:  # a signal handler's exception (or one a stop kept): the program's
+            raise self._interrupted(exc)
 
     # ----- instrumentation changes (rare) --------------------------------------------------------
     def _set_global_events(self) -> None:
@@ -157,7 +188,7 @@ class MonitoringBackend(Backend):
             events |= E.LINE
         if dbg.steps or dbg.exceptions.user_unhandled:
             events |= E.PY_UNWIND
-        if dbg.exceptions.raised:
+        if dbg.exceptions.raised or self._reraising is not None:
             events |= E.RAISE
         mon.set_events(self.tool, events)
 

@@ -6,6 +6,7 @@ unless its file holds a breakpoint, a thread steps into user code, or all thread
 from __future__ import annotations
 
 import dis
+import functools
 import sys
 import threading
 from types import CodeType, FrameType
@@ -14,11 +15,15 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 from ..breakpoints import plain_condition
 from ..sources import code_lines
 from .base import NO_CODE, UNKNOWN, Backend
+from .interrupts import FrameGuard, Rearm, ThreadGuard, from_signal_handler, program_tail, strip_after
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
 
-_YIELD_OPS = {dis.opmap[name] for name in ("YIELD_VALUE", "YIELD_FROM") if name in dis.opmap}
+# a generator's 'return' event is a real return only at one of these (at a yield, f_lasti is on the
+# yield, before a 3.9-3.10 YIELD_FROM, or on the RESUME after it on 3.13)
+_RETURN_OPS = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if name in dis.opmap}
+_GENERATOR_FLAGS = 0x0020 | 0x0080 | 0x0100 | 0x0200  # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
 
 
 class SettraceBackend(Backend):
@@ -30,25 +35,50 @@ class SettraceBackend(Backend):
         self.by_raw_filename = debugger.breakpoints.by_raw_filename
         # per thread: the frame an exception is passing through, until a line runs there or it returns
         self._unwinding: Dict[int, Tuple[FrameType, BaseException]] = {}
-        # id(code) -> the local trace function for its frames, or None: decided once per code object
+        # id(code) -> whether its frames are traced: decided once per code object
         # and breakpoint version (an id lookup: hashing a code object hashes its bytecode)
-        self._frame_tracer: Dict[int, Optional[Any]] = {}
+        self._frame_tracer: Dict[int, bool] = {}
         self._decided_codes: Dict[int, CodeType] = {}  # holding each code keeps its id unique
         self._decided_version = -1
-        self.tracer = self._local  # one bound method, returned from every traced event
+        local = self._local
+        partial = functools.partial  # held here: module globals are gone late in interpreter shutdown
+        guard = FrameGuard
+
+        def new_tracer() -> Any:
+            """A traced frame's f_trace: _local, holding the frame's own FrameGuard. Only this
+            object holds the guard (the tracer's own frame, kept by a traceback, holds the
+            backend, never the guard); a plain partial calls as fast as a bound method."""
+            tracer = partial(local)
+            tracer.guard = guard(self)  # type: ignore[attr-defined]
+            return tracer
+
+        self.new_tracer = new_tracer
         self.last_code: Tuple[Optional[CodeType], Any] = NO_CODE  # the last line event's code and its file's breakpoints
+        self.global_tracer: Optional[Callable[[FrameType, str, Any], Optional[Any]]] = None
+        # per thread: a program's exception pdap re-raised from its tracer, until its 'exception'
+        # event takes pdap's frames out of its traceback
+        self._reraised: Dict[int, BaseException] = {}
 
     def install(self) -> None:
+        tracer = self.global_tracer = self._global_tracer()
         settrace_all = getattr(threading, "settrace_all_threads", None)
         if settrace_all is not None:
-            settrace_all(self._global_tracer())  # also threads that already run (3.12+)
+            settrace_all(tracer)  # also threads that already run (3.12+)
         else:
-            tracer = self._global_tracer()
             threading.settrace(tracer)
-            sys.settrace(tracer)
+        self.reinstall()
         self.breakpoints_changed()
 
+    def reinstall(self) -> None:
+        """This thread's trace function: in the main thread, one that holds a ThreadGuard."""
+        tracer: Any = self.global_tracer
+        if tracer is not None and threading.current_thread() is threading.main_thread():
+            tracer = functools.partial(tracer)
+            tracer.guard = ThreadGuard(self)
+        sys.settrace(tracer)
+
     def uninstall(self) -> None:
+        self.global_tracer = None  # frame guards no longer install it again
         threading.settrace(None)  # type: ignore[arg-type]
         sys.settrace(None)
 
@@ -60,16 +90,63 @@ class SettraceBackend(Backend):
         decided = self._frame_tracer.get  # the dict is cleared, never replaced
         decide = self._decide
         call_wide = self._call_wide
+        interrupted = self._interrupted
+        new_tracer = self.new_tracer
+        owned_by_program = self._owned_by_program
 
         def call(frame: FrameType, event: str, arg: Any) -> Optional[Any]:
-            if dbg.wide:
-                return call_wide(frame)
-            tracer = decided(id(frame.f_code), UNKNOWN)
-            if tracer is UNKNOWN:
-                return decide(frame.f_code)
-            return tracer
+            try:
+                if dbg.wide:
+                    return call_wide(frame)
+                traced = decided(id(frame.f_code), UNKNOWN)
+                if traced is UNKNOWN:
+                    return decide(frame.f_code)
+                return new_tracer() if traced else None
+            except BaseException as exc:
+                if not owned_by_program(exc):
+                    return None  # pdap's fault (reported), or late in shutdown: the frame runs untraced
+                interrupted(frame, exc, None)
+                raise exc  # with the traceback _interrupted gave it (a bare raise keeps the old one)
 
         return call
+
+    def _owned_by_program(self, exc: BaseException) -> bool:
+        """Whether an exception caught in pdap's tracer is the program's (a signal handler's);
+        otherwise it is pdap's fault, reported to the client."""
+        try:
+            if not isinstance(exc, Exception) or from_signal_handler(exc):
+                return True
+            self.dbg.fault("a new frame", exc)
+        except Exception:  # noqa: BLE001 - late in interpreter shutdown, module globals are None
+            pass
+        return False
+
+    def _interrupted(self, frame: FrameType, exc: BaseException, tracer: Any) -> None:
+        """An exception from a signal handler (or a stop that kept one) inside pdap's tracer: raise
+        it into the program's frame, keep tracing on, and take pdap's frames out of its traceback."""
+        filter = self.dbg.filter
+        self._reraised[threading.get_ident()] = exc
+        exc.with_traceback(program_tail(exc.__traceback__, filter.is_agent, filter.is_user))
+        # a new frame (tracer None): its caller gets the 'exception' event that cleans the traceback
+        frame.f_trace = Rearm(self, frame, tracer, None if tracer is not None else self.strip_once)
+
+    def _strip_reraised(self, frame: FrameType, arg: Any) -> None:
+        """The 'exception' event of an exception that came out of pdap's tracer (re-raised, or
+        raised at its very first instruction): its traceback starts here; pdap's part goes."""
+        ident = threading.get_ident()
+        if self._reraised.get(ident) is arg[1]:
+            del self._reraised[ident]
+        strip_after(arg[2], self.dbg.filter.is_agent)
+
+    def strip_once(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
+        """The tracer Rearm gives an untraced caller for the exception's arrival, then takes back."""
+        try:
+            if event == "exception":
+                self._strip_reraised(frame, arg)
+            frame.f_trace = None
+        except Exception as exc:  # a fault in pdap never reaches the program
+            self.dbg.fault("an interrupted call", exc)
+        return None
 
     def _decide(self, code: CodeType) -> Optional[Any]:
         """Trace this code's frames only if a breakpoint is on one of its own lines, so the other
@@ -82,11 +159,12 @@ class SettraceBackend(Backend):
                 self._decided_version = version
             table = self.for_filename(code.co_filename)
             holds = table is not None and any(line in table for line in code_lines(code))
-            tracer = self.tracer if holds else None
-            self._frame_tracer[id(code)] = tracer
+            self._frame_tracer[id(code)] = holds
             self._decided_codes[id(code)] = code
-            return tracer
+            return self.new_tracer() if holds else None
         except Exception as exc:  # a fault in pdap never reaches the program
+            if from_signal_handler(exc):
+                raise  # the program's: the global tracer gives it back
             self.dbg.fault("a new frame", exc)
             return None
 
@@ -98,11 +176,11 @@ class SettraceBackend(Backend):
             return None  # pdap's code, and library code pdap runs during a stop, are never traced
         if dbg.function_breakpoints.active:
             if dbg.function_start(frame):
-                return self._local
+                return self.new_tracer()
         if dbg.trace_all or dbg.step_in or self.for_filename(code.co_filename) is not None:
-            return self._local
+            return self.new_tracer()
         if dbg.exceptions.watching and (not dbg.just_my_code or dbg.filter.is_user(code)):
-            return self._local
+            return self.new_tracer()
         return None
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
@@ -130,7 +208,7 @@ class SettraceBackend(Backend):
                     else:
                         held = plain_condition(hit, code, frame)
                     if held is False:
-                        return self.tracer
+                        return frame.f_trace
                 if hit is not None or dbg.steps or dbg.trace_all:
                     dbg.on_line(frame, hit, held is True)
                 elif table is None and not dbg.wide:
@@ -139,6 +217,7 @@ class SettraceBackend(Backend):
                 if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
                     del self._unwinding[threading.get_ident()]  # the exception was handled here
             elif event == "exception":
+                self._strip_reraised(frame, arg)
                 self._on_exception(frame, arg[1])
             elif event == "return" and self._unwinding:
                 pending = self._unwinding.pop(threading.get_ident(), None)
@@ -148,24 +227,30 @@ class SettraceBackend(Backend):
                     self._leave(frame, arg, pending is not None and pending[0] is frame)
             elif event == "return" and dbg.steps:
                 self._leave(frame, arg, False)
-            return self.tracer
-        except Exception as exc:  # a fault in pdap never reaches the program
-            self.dbg.fault("a traced event", exc)
-            return self.tracer
+            return frame.f_trace
+        except BaseException as exc:
+            if isinstance(exc, Exception) and not from_signal_handler(exc):
+                self.dbg.fault("a traced event", exc)  # a fault in pdap never reaches the program
+                return frame.f_trace
+            self._interrupted(frame, exc, self.new_tracer())  # a signal handler's: the program's
+            raise exc  # with the traceback _interrupted gave it (a bare raise keeps the old one)
 
     def _leave(self, frame: FrameType, value: Any, unwinding: bool) -> None:
         code = frame.f_code
         lasti = frame.f_lasti
         if unwinding:
             kind = "unwind"
+        elif code.co_flags & _GENERATOR_FLAGS and lasti >= 0 and code.co_code[lasti] not in _RETURN_OPS:
+            kind = "yield"
         else:
-            kind = "yield" if lasti >= 0 and code.co_code[lasti] in _YIELD_OPS else "return"
+            kind = "return"
         self.dbg.on_leave(frame, kind, value)
 
     def _on_exception(self, frame: FrameType, exc: BaseException) -> None:
         dbg = self.dbg
-        if not dbg.exceptions.watching:
+        if not dbg.exceptions.watching and not dbg.steps:
             return
+        # until a line runs here or it returns: a return now is an unwind (a step tells them apart)
         self._unwinding[threading.get_ident()] = (frame, exc)
         if dbg.exceptions.raised:
             dbg.on_exception_raised(frame, exc)
@@ -185,16 +270,17 @@ class SettraceBackend(Backend):
         self.last_code = NO_CODE
         for frame in self._all_frames():
             if self.for_filename(frame.f_code.co_filename) is not None and frame.f_trace is None:
-                frame.f_trace = self._local
+                frame.f_trace = self.new_tracer()
 
     def watch_frame(self, frame: FrameType) -> None:
-        frame.f_trace = self._local
+        frame.f_trace = self.new_tracer()
 
     def mode_changed(self) -> None:
-        if not self.dbg.exceptions.watching:
+        if not self.dbg.exceptions.watching and not self.dbg.steps:
             self._unwinding.clear()
         if self.dbg.trace_all or self.dbg.step_in:
             is_agent = self.dbg.filter.is_agent
             for frame in self._all_frames():
                 if frame.f_trace is None and not is_agent(frame.f_code):
-                    frame.f_trace = self._local
+                    frame.f_trace = self.new_tracer()
+

@@ -1,0 +1,145 @@
+"""Exceptions that signal handlers raise while a program thread runs pdap's code.
+
+CPython runs Python-level signal handlers (and raises KeyboardInterrupt) at the next eval-breaker
+check of the main thread, wherever it is: often inside pdap's trace function or inside a stop's
+wait. Such an exception belongs to the program. The backends give it back to the program's frame
+(re-raised from the tracer, with pdap's frames taken out of its traceback), and a stop keeps it
+until the client resumes the thread. On sys.settrace, CPython switches tracing off for a thread
+whose trace function raises (trace_trampoline: PyEval_SetTrace(NULL) and frame.f_trace cleared);
+Rearm puts it back at once, from the object that clearing frees.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+from types import CodeType, FrameType, TracebackType
+from typing import Any, Callable, Optional, Set
+
+IsCode = Callable[[CodeType], bool]
+
+
+def _handler_codes() -> Set[CodeType]:
+    """The code of every Python-level signal handler installed now."""
+    codes: Set[CodeType] = set()
+    for signum in signal.valid_signals():
+        try:
+            handler = signal.getsignal(signum)
+        except (OSError, ValueError):
+            continue
+        code = getattr(handler, "__code__", None) or getattr(getattr(handler, "__func__", None), "__code__", None)
+        if isinstance(code, CodeType):
+            codes.add(code)
+    return codes
+
+
+def from_signal_handler(exc: BaseException) -> bool:
+    """Whether an Exception caught inside pdap was raised by the program's signal handler (a
+    SIGALRM timeout, say), which then belongs to the program, not to pdap's fault report. Only
+    asked when pdap catches an error, which is rare."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    codes = _handler_codes()
+    while tb is not None:
+        if tb.tb_frame.f_code in codes:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def program_tail(tb: Optional[TracebackType], is_agent: IsCode, is_user: IsCode) -> Optional[TracebackType]:
+    """What the program's traceback keeps of an exception raised inside pdap: the frames of its
+    own signal handler, without pdap's frames or the library code pdap was running."""
+    while tb is not None and (is_agent(tb.tb_frame.f_code) or not is_user(tb.tb_frame.f_code)):
+        tb = tb.tb_next
+    return tb
+
+
+def strip_after(head: Optional[TracebackType], is_agent: IsCode) -> None:
+    """head is the program frame's entry of a re-raised exception: unlink the entries pdap's
+    re-raise added after it (its own frames, on 3.9-3.10 a repeat of the program frame, and the
+    new frame whose 'call' event it was, which never ran)."""
+    if head is None:
+        return
+    nxt = head.tb_next
+    pdap = False
+    while nxt is not None:
+        if is_agent(nxt.tb_frame.f_code):
+            pdap = True
+        elif nxt.tb_frame is not head.tb_frame and nxt.tb_lasti > 0:
+            break
+        nxt = nxt.tb_next
+    if pdap:
+        head.tb_next = nxt
+
+
+class Rearm:
+    """Set as frame.f_trace just before the tracer raises a program's exception: CPython then
+    clears that frame's f_trace and the thread's trace function, which frees this object, whose
+    finaliser installs both again (the exception then reaches the program with tracing on)."""
+
+    __slots__ = ("backend", "frame", "tracer", "caller_tracer")
+
+    def __init__(self, backend: Any, frame: FrameType, tracer: Any, caller_tracer: Any) -> None:
+        self.backend = backend
+        self.frame = frame
+        self.tracer = tracer  # the frame's own tracer once the exception is in it (None: untraced)
+        self.caller_tracer = caller_tracer  # set on an untraced caller so that its 'exception' event comes
+
+    def __del__(self) -> None:
+        try:
+            self.backend.reinstall()
+            self.frame.f_trace = self.tracer
+            caller = self.frame.f_back
+            if self.caller_tracer is not None and caller is not None and caller.f_trace is None:
+                caller.f_trace = self.caller_tracer
+        except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
+            pass
+
+
+class FrameGuard:
+    """What a traced frame's f_trace is bound to, one per frame. Whatever raises out of the trace
+    function (a signal handler's exception even at the function's first instruction, before any
+    try can catch it), CPython clears that frame's f_trace and the thread's trace function: this
+    guard is then freed, inside the event of that very frame, and installs both again."""
+
+    __slots__ = ("backend", "code")
+
+    def __init__(self, backend: Any, code: Optional[CodeType] = None) -> None:
+        self.backend = backend
+        self.code = code
+
+    def __del__(self) -> None:
+        try:
+            if sys.gettrace() is not None or self.backend.global_tracer is None:
+                return  # the frame ended, or its f_trace was replaced: tracing is on
+            self.backend.reinstall()
+            frame = sys._getframe(1)  # the frame whose event just raised (CPython is in its event)
+            if frame.f_trace is None:
+                frame.f_trace = self.backend.new_tracer()
+        except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
+            pass
+
+
+class ThreadGuard:
+    """What the main thread's own trace function holds (signals are handled in the main thread
+    only). When its 'call' event raises (a signal handler's exception even at the tracer's first
+    instruction), CPython switches tracing off and so frees this guard while the new frame has not
+    run yet: it hands that frame a Rearm, which the clearing of its f_trace then frees."""
+
+    __slots__ = ("backend",)
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+
+    def __del__(self) -> None:
+        try:
+            backend = self.backend
+            if backend.global_tracer is None or sys.gettrace() is not None:
+                return
+            frame = sys._getframe(1)
+            if frame.f_lasti > 0 or isinstance(frame.f_trace, Rearm):
+                return  # a running frame set another trace function, or the tracer's Rearm is there
+            frame.f_trace = Rearm(backend, frame, None, backend.strip_once)
+        except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
+            pass
