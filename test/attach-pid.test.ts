@@ -1,0 +1,168 @@
+// Attach by process id to a program that opted in (pdap.enable_attach()): a busy loop, a program
+// blocked in time.sleep, one with 10 threads. Attach, stop at a breakpoint, inspect, detach, attach
+// again; the program's output and exit status are those it has without pdap. Processes that did
+// not opt in, or belong to another user, are refused with the reason and left untouched.
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Adapter, attachFails, Debuggee, outputEvent, startAdapter } from "./attach-helpers.js";
+import { FIXTURES, fixture } from "./support/fixtures.js";
+import { type PythonTarget, pythonMatrix } from "./support/pythons.js";
+
+const target = fixture("pid_target.py");
+
+/** One backend per version: the tracer hardly matters to how a process is reached. */
+function onePerVersion(): PythonTarget[] {
+  const seen = new Set<string>();
+  return pythonMatrix().targets.filter((t) => !seen.has(t.version) && seen.add(t.version));
+}
+
+/** Attaches by pid with a breakpoint at BEAT; returns the adapter and the first stop's thread. */
+async function attachAndStop(pid: number): Promise<{ adapter: Adapter; threadId: number }> {
+  const adapter = startAdapter();
+  const stopped = adapter.client.nextStop();
+  await adapter.client.start("attach", { processId: String(pid) }, { [target.path]: [target.line("BEAT")] });
+  const event = await stopped;
+  assert.equal(event.body.reason, "breakpoint");
+  return { adapter, threadId: event.body.threadId ?? 0 };
+}
+
+async function inspectBeat(adapter: Adapter, threadId: number): Promise<void> {
+  const { stackFrames } = await adapter.client.stackTrace(threadId);
+  assert.equal(stackFrames[0].source?.path, target.path);
+  assert.equal(stackFrames[0].line, target.line("BEAT"));
+  assert.equal(stackFrames[0].name, "beat");
+  const n = await adapter.client.evaluate("n > 0 and n", stackFrames[0].id);
+  assert.match(n.result, /^[1-9]\d*$/);
+}
+
+/** The program run without pdap at all: its stdout and exit status. */
+async function plainRun(
+  python: PythonTarget,
+  mode: string,
+): Promise<{ stdout: string; code: number | null }> {
+  const plain = Debuggee.start(python, [target.path, mode], { cwd: FIXTURES, env: { PLAIN: "1" } });
+  try {
+    await plain.waitFor("stdout", /ready/);
+    plain.send("stop");
+    return { code: await plain.exitCode(), stdout: plain.stdout };
+  } finally {
+    plain.kill();
+  }
+}
+
+/** Waits (bounded) until the process runs as this uid (setpriv changes it just before exec). */
+async function ownedBy(pid: number, uid: number): Promise<boolean> {
+  for (let tries = 0; tries < 200; tries++) {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    if (new RegExp(`^Uid:\\s+${uid}\\b`, "m").test(status)) return true;
+    await sleep(25);
+  }
+  return false;
+}
+
+for (const python of onePerVersion()) {
+  for (const mode of ["busy", "sleep", "threads"]) {
+    describe(`attach --pid: ${mode} program [${python.label}]`, () => {
+      let program: Debuggee;
+      const adapters: Adapter[] = [];
+      before(() => {
+        program = Debuggee.start(python, [target.path, mode], { cwd: FIXTURES });
+      });
+      after(async () => {
+        for (const adapter of adapters) await adapter.client.disconnect();
+        program.kill();
+      });
+
+      it("is signalled, stops at a breakpoint, shows its stack and threads, and runs on after detach", async () => {
+        await program.waitFor("stdout", /ready/);
+        const { adapter, threadId } = await attachAndStop(program.child.pid ?? 0);
+        adapters.push(adapter);
+        await outputEvent(adapter.client, "sent SIGUSR2", "console");
+        await inspectBeat(adapter, threadId);
+        const threads = await adapter.client.threads();
+        if (mode === "threads") {
+          const workers = threads.filter((t) => t.name.startsWith("worker-"));
+          assert.equal(workers.length, 10, `threads: ${threads.map((t) => t.name)}`);
+          const { stackFrames } = await adapter.client.stackTrace(workers[0].id);
+          assert.ok(stackFrames.length > 0, "a worker's stack is inspectable");
+        }
+        await adapter.client.disconnect();
+        assert.ok(program.running, "detach leaves the program running");
+      });
+
+      it("attaches again later without a signal: the agent still listens", async () => {
+        const { adapter, threadId } = await attachAndStop(program.child.pid ?? 0);
+        adapters.push(adapter);
+        await inspectBeat(adapter, threadId);
+        assert.doesNotMatch(adapter.client.output("console"), /sent SIGUSR2/);
+        await adapter.client.disconnect();
+        assert.ok(program.running, "detach leaves the program running");
+      });
+
+      it("ends with the output and exit status it has without pdap", async () => {
+        program.send("stop");
+        const code = await program.exitCode();
+        const plain = await plainRun(python, mode);
+        assert.equal(code, 3);
+        assert.equal(code, plain.code);
+        assert.equal(program.stdout, plain.stdout);
+        assert.equal(program.stdout, `ready ${mode}\ndone True\n`);
+        assert.equal(program.stderr, "");
+      });
+    });
+  }
+}
+
+describe("attach --pid refuses what it must not touch", () => {
+  const python = onePerVersion()[0];
+  const cleanups: Array<() => void> = [];
+  after(() => {
+    for (const cleanup of cleanups) cleanup();
+  });
+
+  it("a process that did not opt in: the reason, and the process is not signalled", async () => {
+    const plain = Debuggee.start(python, ["-c", "import sys; print('up', flush=True); sys.stdin.readline()"]);
+    cleanups.push(() => plain.kill());
+    await plain.waitFor("stdout", /up/);
+    const adapter = startAdapter();
+    cleanups.push(() => void adapter.client.disconnect());
+    const message = await attachFails(adapter.client, { processId: plain.child.pid });
+    assert.match(message, /has not enabled attach by process id: .*PDAP_ATTACH=1.*pdap\.enable_attach\(\)/);
+    plain.send("");
+    assert.equal(await plain.exitCode(), 0, "the process ran on as before (a SIGUSR2 would have ended it)");
+  });
+
+  it("another user's process: refused, naming its owner", async (t) => {
+    if (process.getuid?.() !== 0) {
+      const adapter = startAdapter();
+      cleanups.push(() => void adapter.client.disconnect());
+      // pid 1 is root's: not ours when the tests do not run as root
+      assert.match(await attachFails(adapter.client, { processId: 1 }), /belongs to user \S+ \(uid 0\)/);
+      return;
+    }
+    const other = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "sleep", "60"], {
+      stdio: "ignore",
+    });
+    cleanups.push(() => other.kill("SIGKILL"));
+    const spawned = await new Promise<boolean>((resolve) => {
+      other.once("spawn", () => resolve(true));
+      other.once("error", () => resolve(false));
+    });
+    if (!spawned || !(await ownedBy(other.pid ?? 0, 65534)))
+      return t.skip("setpriv cannot start a process as uid 65534 here");
+    const adapter = startAdapter();
+    cleanups.push(() => void adapter.client.disconnect());
+    const message = await attachFails(adapter.client, { processId: other.pid });
+    assert.match(message, /belongs to user \S+ \(uid 65534\).*you are \S+ \(uid 0\)/);
+  });
+
+  it("no such process", async () => {
+    const adapter = startAdapter();
+    cleanups.push(() => void adapter.client.disconnect());
+    assert.match(await attachFails(adapter.client, { processId: 2 ** 22 + 1 }), /there is no process/);
+  });
+});
