@@ -117,6 +117,69 @@ for (const python of onePerVersion()) {
   }
 }
 
+describe("PDAP_ATTACH=SIGNAL: the opt-in of a program that does not call pdap", () => {
+  const python = onePerVersion()[0];
+  // the line sitecustomize runs when PDAP_ATTACH is set
+  const OPT_IN = "from pdap import attach_by_pid; attach_by_pid.enable_from_environment()";
+  const cleanups: Array<() => void> = [];
+  after(() => {
+    for (const cleanup of cleanups) cleanup();
+  });
+
+  it("PDAP_ATTACH=SIGUSR1 is attached with SIGUSR1", async () => {
+    const code = `${OPT_IN}\nimport sys\nprint('up', flush=True)\nsys.stdin.readline()\nprint('bye')`;
+    const program = Debuggee.start(python, ["-c", code], { env: { PDAP_ATTACH: "SIGUSR1" } });
+    const adapter = startAdapter();
+    cleanups.push(
+      () => program.kill(),
+      () => void adapter.client.disconnect(),
+    );
+    await program.waitFor("stdout", /up/);
+    await adapter.client.start("attach", { processId: program.child.pid });
+    await outputEvent(adapter.client, "sent SIGUSR1", "console");
+    await adapter.client.disconnect();
+    program.send("");
+    assert.equal(await program.exitCode(), 0);
+    assert.equal(program.stdout, "up\nbye\n");
+  });
+
+  it("a signal the program handles itself is refused: the attach says why, the program's handler never runs", async () => {
+    const code = [
+      "import signal, sys",
+      "signal.signal(signal.SIGUSR2, lambda *a: print('program handler ran', flush=True))",
+      OPT_IN,
+      "print('up', flush=True)",
+      "sys.stdin.readline()",
+    ].join("\n");
+    const program = Debuggee.start(python, ["-c", code], { env: { PDAP_ATTACH: "1" } });
+    const adapter = startAdapter();
+    cleanups.push(
+      () => program.kill(),
+      () => void adapter.client.disconnect(),
+    );
+    await program.waitFor("stdout", /up/);
+    const message = await attachFails(adapter.client, { processId: program.child.pid });
+    assert.match(message, /the program already handles SIGUSR2/);
+    program.send("");
+    assert.equal(await program.exitCode(), 0);
+    assert.equal(program.stdout, "up\n");
+    assert.equal(program.stderr, "", "nothing written on the program's streams");
+  });
+
+  it("pdap.enable_attach() in code raises when the program handles the signal", async () => {
+    const code = [
+      "import signal, pdap",
+      "signal.signal(signal.SIGUSR2, lambda *a: None)",
+      "try:\n    pdap.enable_attach()\nexcept RuntimeError as e:\n    print(e)",
+      "pdap.enable_attach('USR1')\nprint('USR1 ok')",
+    ].join("\n");
+    const program = Debuggee.start(python, ["-c", code]);
+    cleanups.push(() => program.kill());
+    assert.equal(await program.exitCode(), 0);
+    assert.match(program.stdout, /already handles SIGUSR2.*\nUSR1 ok\n$/);
+  });
+});
+
 describe("attach --pid refuses what it must not touch", () => {
   const python = onePerVersion()[0];
   const cleanups: Array<() => void> = [];

@@ -130,6 +130,22 @@ def enable_attach(signum: "int | str | None" = None) -> None:
               "executable": sys.executable}
     _write(_armed)
     atexit.register(_remove)
+    os.register_at_fork(after_in_child=_rearm_in_child)
+
+
+def _rearm_in_child() -> None:
+    """A forked child (a worker of a pre-forking server, say) keeps the handler: it gets a file of
+    its own, so that it can be attached by its own pid. It is not listening, even if its parent was."""
+    global _armed
+    if _armed is None:
+        return
+    _armed = dict(_armed, state="armed", pid=os.getpid(), startTime=start_time(os.getpid()))
+    for key in ("host", "port", "token"):
+        _armed.pop(key, None)
+    try:
+        _write(_armed)
+    except OSError:
+        pass
 
 
 def enable_from_environment() -> None:
