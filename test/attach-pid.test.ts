@@ -4,10 +4,11 @@
 // not opt in, or belong to another user, are refused with the reason and left untouched.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { ptraceAccess } from "../src/adapter/ptraceAccess.js";
 import { type Adapter, attachFails, Debuggee, outputEvent, startAdapter } from "./attach-helpers.js";
 import { FIXTURES, fixture } from "./support/fixtures.js";
 import { type PythonTarget, pythonMatrix } from "./support/pythons.js";
@@ -117,6 +118,50 @@ for (const python of onePerVersion()) {
   }
 }
 
+const gdbMissing = spawnSync("gdb", ["--version"]).error ? "gdb is not installed" : undefined;
+const ptraceBlocked = ptraceAccess().allowed
+  ? undefined
+  : `ptrace is not allowed here: ${ptraceAccess().why}`;
+
+for (const python of onePerVersion()) {
+  describe(`attach --pid through ptrace (gdb), no opt-in [${python.label}]`, () => {
+    let program: Debuggee;
+    const adapters: Adapter[] = [];
+    const skip = gdbMissing ?? ptraceBlocked;
+    before(() => {
+      if (!skip)
+        program = Debuggee.start(python, [target.path, "sleep"], { cwd: FIXTURES, env: { PLAIN: "1" } });
+    });
+    after(async () => {
+      for (const adapter of adapters) await adapter.client.disconnect();
+      program?.kill();
+    });
+
+    it("injects the agent, stops at a breakpoint, detaches; attaches again without injecting; output and status as without pdap", {
+      skip,
+    }, async () => {
+      await program.waitFor("stdout", /ready/);
+      const first = await attachAndStop(program.child.pid ?? 0);
+      adapters.push(first.adapter);
+      await outputEvent(first.adapter.client, "through ptrace (gdb)", "console");
+      await inspectBeat(first.adapter, first.threadId);
+      await first.adapter.client.disconnect();
+      assert.ok(program.running, "detach leaves the program running");
+      const second = await attachAndStop(program.child.pid ?? 0);
+      adapters.push(second.adapter);
+      await inspectBeat(second.adapter, second.threadId);
+      assert.doesNotMatch(second.adapter.client.output("console"), /ptrace/);
+      await second.adapter.client.disconnect();
+      program.send("stop");
+      const code = await program.exitCode();
+      const plain = await plainRun(python, "sleep");
+      assert.equal(code, plain.code);
+      assert.equal(program.stdout, plain.stdout);
+      assert.equal(program.stderr, "");
+    });
+  });
+}
+
 describe("PDAP_ATTACH=SIGNAL: the opt-in of a program that does not call pdap", () => {
   const python = onePerVersion()[0];
   // the line sitecustomize runs when PDAP_ATTACH is set
@@ -181,22 +226,9 @@ describe("PDAP_ATTACH=SIGNAL: the opt-in of a program that does not call pdap", 
 });
 
 describe("attach --pid refuses what it must not touch", () => {
-  const python = onePerVersion()[0];
   const cleanups: Array<() => void> = [];
   after(() => {
     for (const cleanup of cleanups) cleanup();
-  });
-
-  it("a process that did not opt in: the reason, and the process is not signalled", async () => {
-    const plain = Debuggee.start(python, ["-c", "import sys; print('up', flush=True); sys.stdin.readline()"]);
-    cleanups.push(() => plain.kill());
-    await plain.waitFor("stdout", /up/);
-    const adapter = startAdapter();
-    cleanups.push(() => void adapter.client.disconnect());
-    const message = await attachFails(adapter.client, { processId: plain.child.pid });
-    assert.match(message, /has not enabled attach by process id: .*PDAP_ATTACH=1.*pdap\.enable_attach\(\)/);
-    plain.send("");
-    assert.equal(await plain.exitCode(), 0, "the process ran on as before (a SIGUSR2 would have ended it)");
   });
 
   it("another user's process: refused, naming its owner", async (t) => {

@@ -164,6 +164,38 @@ def enable_from_environment() -> None:
             pass
 
 
+def start_injected() -> None:
+    """Run by `pdap attach --pid` through ptrace (gdb) in a process that did not opt in: as a pending
+    call, so in the main thread at a point where Python may run, like a signal handler. No signal
+    handler is installed; the file says how the agent listens, as for an opted-in process."""
+    global _armed
+    from . import load_agent
+
+    load_agent()
+    from .agent import get_agent
+
+    if _armed is None or _armed.get("pid") != os.getpid():
+        _armed = {"state": "armed", "pid": os.getpid(), "startTime": start_time(os.getpid()),
+                  "signal": None, "signalName": None, "python": sys.version.split()[0],
+                  "executable": sys.executable, "injected": True}
+        atexit.register(_remove)
+    agent = get_agent()
+    if agent.listening is not None and state_of_file() != "listening":
+        _write(dict(_armed, state="refused",
+                    reason="the program already listens for pdap clients (pdap.listen() or python -m pdap --listen): "
+                    "attach to that address with its token"))
+        return
+    _on_signal(0, None)
+
+
+def state_of_file() -> Optional[str]:
+    try:
+        with open(state_file(os.getpid())) as file:
+            return json.load(file).get("state")
+    except (OSError, ValueError):
+        return None
+
+
 def _on_signal(signum: int, frame: Any) -> None:
     from .agent import get_agent
 

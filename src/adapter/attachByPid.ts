@@ -5,6 +5,8 @@
 import { lstatSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { ptraceAccess } from "./ptraceAccess.js";
+import { injectAgent } from "./ptraceInject.js";
 
 export class AttachByPidError extends Error {}
 
@@ -137,9 +139,32 @@ export async function reachProcess(pid: number, options: AttachByPidOptions): Pr
   if (owner === undefined) throw new AttachByPidError(`there is no process ${pid}`);
   if (owner !== ourUid) throw new AttachByPidError(otherUserReason(pid, owner, ourUid));
   let file = readAttachFile(pid, owner);
-  if (!file) throw new AttachByPidError(notOptedInReason(pid));
-  if (file.state === "armed") file = await signalAndWait(pid, owner, file, options);
+  if (!file) file = await injectAndWait(pid, owner, options);
+  else if (file.state === "armed") file = await signalAndWait(pid, owner, file, options);
   return endpointOf(pid, file);
+}
+
+/** No opt-in: through ptrace (gdb), where the kernel allows it; else why not and what to do. */
+async function injectAndWait(pid: number, uid: number, options: AttachByPidOptions): Promise<AttachFile> {
+  const access = ptraceAccess();
+  if (!access.allowed) {
+    throw new AttachByPidError(
+      `${notOptedInReason(pid)}; pdap cannot inject it either: ${access.why} (fix: ${access.fix})`,
+    );
+  }
+  options.say(`pdap: process ${pid} did not opt in: starting pdap's agent in it through ptrace (gdb)\n`);
+  try {
+    await injectAgent(pid, options.timeoutMs);
+  } catch (error) {
+    throw new AttachByPidError(
+      `${notOptedInReason(pid)}; injecting through ptrace failed: ${(error as Error).message}`,
+    );
+  }
+  options.say(
+    `pdap: waiting up to ${options.timeoutMs / 1000} s for process ${pid} to start the agent ` +
+      "(a process blocked in a system call does so when it next runs Python code)\n",
+  );
+  return waitForListening(pid, uid, options, "the injected start", true);
 }
 
 function endpointOf(pid: number, file: AttachFile): AgentEndpoint {
@@ -170,16 +195,28 @@ async function signalAndWait(
     `pdap: sent ${name} to process ${pid}; waiting up to ${options.timeoutMs / 1000} s for it to listen ` +
       "(a process blocked in a system call answers when it next runs Python code)\n",
   );
+  return waitForListening(pid, uid, options, name, false);
+}
+
+/** Polls the process's file until it is no longer "armed" (or absent, for an injection), bounded. */
+async function waitForListening(
+  pid: number,
+  uid: number,
+  options: AttachByPidOptions,
+  what: string,
+  mayBeAbsent: boolean,
+): Promise<AttachFile> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     await sleep(50);
     if (options.signal?.aborted) throw new AttachByPidError("attach cancelled");
     const file = readAttachFile(pid, uid);
-    if (processUid(pid) === undefined || !file) throw new AttachByPidError(`process ${pid} ended`);
-    if (file.state !== "armed") return file;
+    if (processUid(pid) === undefined || (!file && !mayBeAbsent))
+      throw new AttachByPidError(`process ${pid} ended`);
+    if (file && file.state !== "armed") return file;
     if (Date.now() > deadline) {
       throw new AttachByPidError(
-        `process ${pid} did not start listening within ${options.timeoutMs / 1000} s of ${name}: ` +
+        `process ${pid} did not start listening within ${options.timeoutMs / 1000} s of ${what}: ` +
           "it has not run Python code since (blocked in a system call, or stopped); try again later",
       );
     }
