@@ -60,11 +60,11 @@ it("another user's process: the reason names both users and what to run instead"
   );
 });
 
-it("processId: a number or the string ${command:pickProcess} gives; nothing else", () => {
+it("processId: a number or the string a process picker gives; nothing else", () => {
   assert.equal(parseAttach({ processId: "1234" }).processId, 1234);
   assert.equal(parseAttach({ processId: 1234 }).processId, 1234);
   assert.throws(
-    () => parseAttach({ processId: "${command:pickProcess}" }),
+    () => parseAttach({ processId: "$" + "{command:pickProcess}" }), // left unsubstituted by an editor
     /'processId' must be a process id/,
   );
   assert.throws(() => parseAttach({ processId: 12, connect: { port: 1 } }), /exactly one of/);

@@ -54,7 +54,7 @@ export function gdbFailure(output: string): string | undefined {
   if (/pdap-queued 0\b/.test(output)) return undefined;
   if (/pdap-queued -1\b/.test(output)) return "the interpreter's queue of pending calls is full; try again";
   if (/ptrace: Operation not permitted/.test(output))
-    return "the kernel refused ptrace (Operation not permitted): a container without CAP_SYS_PTRACE (docker run --cap-add=SYS_PTRACE), kernel.yama.ptrace_scope, or a seccomp profile";
+    return "the kernel refused ptrace (Operation not permitted): another debugger already traces it, or a container without CAP_SYS_PTRACE (docker run --cap-add=SYS_PTRACE), kernel.yama.ptrace_scope, or a seccomp profile";
   if (/Couldn't write extended state status/.test(output))
     return "gdb cannot call functions in this process here (Couldn't write extended state status)";
   if (/No symbol "(Py_AddPendingCall|PyRun_SimpleString|mmap)"/.test(output))
@@ -67,19 +67,24 @@ export function gdbFailure(output: string): string | undefined {
 export function injectAgent(pid: number, timeoutMs: number): Promise<void> {
   const args = gdbArguments(pid, injectedScript(AGENT_PYTHONPATH));
   return new Promise((resolve, reject) => {
-    execFile("gdb", args, { timeout: timeoutMs, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
-      const output = `${stdout}\n${stderr}`;
-      if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
-        reject(new InjectError("gdb is not installed (apt-get install gdb)"));
-        return;
-      }
-      if (error && error.killed) {
-        reject(new InjectError(`gdb did not finish within ${timeoutMs / 1000} s`));
-        return;
-      }
-      const failure = gdbFailure(output);
-      if (failure) reject(new InjectError(failure));
-      else resolve();
-    });
+    execFile(
+      "gdb",
+      args,
+      { timeout: timeoutMs, killSignal: "SIGTERM" } /* gdb detaches on SIGTERM */,
+      (error, stdout, stderr) => {
+        const output = `${stdout}\n${stderr}`;
+        if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
+          reject(new InjectError("gdb is not installed (apt-get install gdb)"));
+          return;
+        }
+        if (error?.killed) {
+          reject(new InjectError(`gdb did not finish within ${timeoutMs / 1000} s`));
+          return;
+        }
+        const failure = gdbFailure(output);
+        if (failure) reject(new InjectError(failure));
+        else resolve();
+      },
+    );
   });
 }

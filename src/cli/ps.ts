@@ -1,5 +1,6 @@
 // `pdap ps`: the local Python processes, their interpreter version and command line, and whether
 // and how pdap can attach to each (attachByPid.ts for the opted-in ones, ptraceAccess.ts otherwise).
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
@@ -32,6 +33,12 @@ function executable(pid: number): string | undefined {
   }
 }
 
+let gdbFound: boolean | undefined;
+function gdbInstalled(): boolean {
+  gdbFound ??= !spawnSync("gdb", ["--version"], { stdio: "ignore" }).error;
+  return gdbFound;
+}
+
 const PYTHON_NAME = /^python(\d+(\.\d+)?)?$/;
 
 /** The version a Python executable's path tells: python3.11, or a pyenv-like versions/3.11.7/ folder. */
@@ -53,12 +60,9 @@ function describeAccess(pid: number, ourUid: number): { attachable: boolean; how
     return { attachable: true, how: `yes: opted in (${file.signalName})`, python: file.python };
   if (file) return { attachable: false, how: `no: ${file.reason ?? file.state}` };
   const ptrace = ptraceAccess();
-  return {
-    attachable: false,
-    how: ptrace.allowed
-      ? `no: not opted in (ptrace allowed: ${ptrace.why}; pdap does not inject)`
-      : `no: not opted in, and ${ptrace.why}`,
-  };
+  if (!ptrace.allowed) return { attachable: false, how: `no: not opted in, and ${ptrace.why}` };
+  if (!gdbInstalled()) return { attachable: false, how: "no: not opted in, and gdb is not installed" };
+  return { attachable: true, how: "yes: through ptrace (gdb)" };
 }
 
 export function pythonProcesses(ourUid = process.getuid?.() ?? 0): PythonProcess[] {
