@@ -9,7 +9,14 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ptraceAccess } from "../src/adapter/ptraceAccess.js";
-import { type Adapter, attachFails, Debuggee, outputEvent, startAdapter } from "./attach-helpers.js";
+import {
+  type Adapter,
+  attachFails,
+  Debuggee,
+  outputEvent,
+  RemoteDir,
+  startAdapter,
+} from "./attach-helpers.js";
 import { FIXTURES, fixture } from "./support/fixtures.js";
 import { type PythonTarget, pythonMatrix } from "./support/pythons.js";
 
@@ -161,6 +168,38 @@ for (const python of onePerVersion()) {
     });
   });
 }
+
+describe("attach --pid to a program in a container-like setting: its own directory, pathMappings", () => {
+  const python = onePerVersion().at(-1);
+  const remote = new RemoteDir();
+  let program: Debuggee;
+  let adapter: Adapter | undefined;
+  after(async () => {
+    await adapter?.client.disconnect();
+    program?.kill();
+    remote.remove();
+  });
+
+  it("stops at a breakpoint set on the local file, shown at the local path", { skip: !python }, async () => {
+    if (!python) return;
+    const copy = remote.copy("pid_target.py");
+    program = Debuggee.start(python, [copy, "busy"], { cwd: remote.dir });
+    await program.waitFor("stdout", /ready/);
+    adapter = startAdapter();
+    const stopped = adapter.client.nextStop();
+    await adapter.client.start(
+      "attach",
+      { processId: program.child.pid, pathMappings: [{ localRoot: FIXTURES, remoteRoot: remote.dir }] },
+      { [target.path]: [target.line("BEAT")] },
+    );
+    const { stackFrames } = await adapter.client.stackTrace((await stopped).body.threadId ?? 0);
+    assert.equal(stackFrames[0].source?.path, target.path);
+    assert.equal(stackFrames[0].line, target.line("BEAT"));
+    await adapter.client.disconnect();
+    program.send("stop");
+    assert.equal(await program.exitCode(), 3);
+  });
+});
 
 describe("PDAP_ATTACH=SIGNAL: the opt-in of a program that does not call pdap", () => {
   const python = onePerVersion()[0];
