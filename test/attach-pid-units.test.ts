@@ -2,13 +2,13 @@
 // allow and the fix each one gets, what gdb's failures are told as, the script gdb writes into the
 // process (valid Python on every version), and the messages for other users' processes.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { it } from "node:test";
 import { otherUserReason } from "../src/adapter/attachByPid.js";
 import { parseAttach } from "../src/adapter/config.js";
 import { hasPtraceCapability, ptraceAccess } from "../src/adapter/ptraceAccess.js";
 import { gdbFailure, injectedScript, memoryWrites } from "../src/adapter/ptraceInject.js";
-import { versionFromPath } from "../src/cli/ps.js";
+import { hasRemoteExec, remoteExecCommand, versionFromPath } from "../src/adapter/remoteExec.js";
 import { pythonMatrix } from "./support/pythons.js";
 
 it("ptrace_scope and CAP_SYS_PTRACE: which setting blocks, and the one-line fix", () => {
@@ -74,4 +74,27 @@ it("pdap ps reads the version from the executable's path", () => {
   assert.equal(versionFromPath("/usr/bin/python3.11"), "3.11");
   assert.equal(versionFromPath("/root/.pyenv/versions/3.12.1/bin/python3"), "3.12");
   assert.equal(versionFromPath("/usr/bin/python3"), "");
+});
+
+it("Python 3.14+: sys.remote_exec by the target's own interpreter (3.14 is not installed here)", () => {
+  assert.equal(hasRemoteExec("3.13"), false);
+  assert.equal(hasRemoteExec("3.14"), true);
+  assert.equal(hasRemoteExec("4.0"), true);
+  assert.equal(hasRemoteExec(""), false);
+  const [command, ...args] = remoteExecCommand(42, "3.14", "/tmp/pdap-0/inject-42.py", "/usr/bin/python3.14");
+  assert.equal(command, "/usr/bin/python3.14");
+  assert.deepEqual(args.slice(-2), ["42", "/tmp/pdap-0/inject-42.py"]);
+  assert.equal(
+    remoteExecCommand(42, "3.14", "f")[0],
+    "python3.14",
+    "without the target's executable: one on PATH",
+  );
+  // the call itself, run by an interpreter that has no sys.remote_exec, fails with Python's own words
+  const python = pythonMatrix().targets.at(-1)?.python;
+  if (python) {
+    const run = spawnSync(python, args.slice(0, -2).concat([String(process.pid), "/nonexistent"]), {
+      encoding: "utf8",
+    });
+    assert.match(run.stderr, /remote_exec/);
+  }
 });

@@ -5,8 +5,10 @@
 import { lstatSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { AGENT_PYTHONPATH } from "./launcher.js";
 import { ptraceAccess } from "./ptraceAccess.js";
-import { injectAgent } from "./ptraceInject.js";
+import { injectAgent, injectedScript } from "./ptraceInject.js";
+import { executableOf, hasRemoteExec, remoteExec, versionFromPath } from "./remoteExec.js";
 
 export class AttachByPidError extends Error {}
 
@@ -144,7 +146,7 @@ export async function reachProcess(pid: number, options: AttachByPidOptions): Pr
   return endpointOf(pid, file);
 }
 
-/** No opt-in: through ptrace (gdb), where the kernel allows it; else why not and what to do. */
+/** No opt-in: sys.remote_exec or gdb, where the kernel allows ptrace; else why not and what to do. */
 async function injectAndWait(pid: number, uid: number, options: AttachByPidOptions): Promise<AttachFile> {
   const access = ptraceAccess();
   if (!access.allowed) {
@@ -152,19 +154,35 @@ async function injectAndWait(pid: number, uid: number, options: AttachByPidOptio
       `${notOptedInReason(pid)}; pdap cannot inject it either: ${access.why} (fix: ${access.fix})`,
     );
   }
-  options.say(`pdap: process ${pid} did not opt in: starting pdap's agent in it through ptrace (gdb)\n`);
-  try {
-    await injectAgent(pid, options.timeoutMs);
-  } catch (error) {
-    throw new AttachByPidError(
-      `${notOptedInReason(pid)}; injecting through ptrace failed: ${(error as Error).message}`,
-    );
-  }
+  const cleanup = await startAgentIn(pid, uid, options);
   options.say(
     `pdap: waiting up to ${options.timeoutMs / 1000} s for process ${pid} to start the agent ` +
       "(a process blocked in a system call does so when it next runs Python code)\n",
   );
-  return waitForListening(pid, uid, options, "the injected start", true);
+  try {
+    return await waitForListening(pid, uid, options, "the injected start", true);
+  } finally {
+    cleanup();
+  }
+}
+
+/** Way 1 (3.14+: sys.remote_exec) or way 3 (gdb); resolves once the start is queued in the target,
+ * with what to clean up once it has run. */
+async function startAgentIn(pid: number, uid: number, options: AttachByPidOptions): Promise<() => void> {
+  const version = versionFromPath(executableOf(pid) ?? "");
+  const script = injectedScript(AGENT_PYTHONPATH);
+  const how = hasRemoteExec(version) ? `sys.remote_exec (Python ${version})` : "ptrace (gdb)";
+  options.say(`pdap: process ${pid} did not opt in: starting pdap's agent in it through ${how}\n`);
+  try {
+    if (hasRemoteExec(version))
+      return await remoteExec(pid, version, script, stateDir(uid), options.timeoutMs);
+    await injectAgent(pid, options.timeoutMs);
+    return () => {};
+  } catch (error) {
+    throw new AttachByPidError(
+      `${notOptedInReason(pid)}; starting it through ${how} failed: ${(error as Error).message}`,
+    );
+  }
 }
 
 function endpointOf(pid: number, file: AttachFile): AgentEndpoint {

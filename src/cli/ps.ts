@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { processUid, readAttachFile, userName } from "../adapter/attachByPid.js";
 import { ptraceAccess } from "../adapter/ptraceAccess.js";
+import { versionFromPath } from "../adapter/remoteExec.js";
 
 export interface PythonProcess {
   pid: number;
@@ -40,15 +41,6 @@ function gdbInstalled(): boolean {
 }
 
 const PYTHON_NAME = /^python(\d+(\.\d+)?)?$/;
-
-/** The version a Python executable's path tells: python3.11, or a pyenv-like versions/3.11.7/ folder. */
-export function versionFromPath(file: string): string {
-  return (
-    path.basename(file).match(/^python(\d+\.\d+)/)?.[1] ??
-    file.match(/\/(\d+\.\d+)(\.\d+)?\/bin\//)?.[1] ??
-    ""
-  );
-}
 
 function describeAccess(pid: number, ourUid: number): { attachable: boolean; how: string; python?: string } {
   const owner = processUid(pid);
