@@ -8,8 +8,9 @@ is rewritten with {state: listening, host, port, token}. A later attach finds it
 connects straight away. The file goes when the process ends.
 
 The handler runs as every Python signal handler does: in the main thread, between two bytecodes,
-never in the C signal context. It only starts tracing there (sys.settrace before 3.12 must be called
-by the thread it traces) and hands the listening to an agent thread.
+never in the C signal context. It loads the agent (not before: opting in costs a process only this
+module), starts tracing there (sys.settrace before 3.12 must be called by the thread it traces) and
+hands the listening to an agent thread.
 """
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ import sys
 from . import isolation
 
 with isolation.imports():  # the standard library's modules, never the program's same-named files
-    import json
     import atexit
+    import json
     import signal
     import stat
     from typing import Any, Dict, Optional
@@ -121,9 +122,6 @@ def enable_attach(signum: "int | str | None" = None) -> None:
         raise RuntimeError("pdap.enable_attach(): the program already handles %s (%r); pdap leaves it alone: "
                            "pass another signal, e.g. pdap.enable_attach('SIGUSR1'), or set PDAP_ATTACH=SIGUSR1"
                            % (name, current))
-    from . import load_agent
-
-    load_agent()  # now, so that the handler never imports
     signal.signal(number, _on_signal)
     _armed = {"state": "armed", "pid": os.getpid(), "startTime": start_time(os.getpid()),
               "signal": number, "signalName": name, "python": sys.version.split()[0],
@@ -197,13 +195,25 @@ def state_of_file() -> Optional[str]:
 
 
 def _on_signal(signum: int, frame: Any) -> None:
-    from .agent import get_agent
+    """Loads the agent on first use (so that opting in costs a process almost nothing at start),
+    starts tracing here in the main thread, and leaves the listening to an agent thread. A fault
+    never reaches the program: it is written to the file for the attaching side to show."""
+    try:
+        from . import load_agent
 
-    agent = get_agent()
-    if agent.listening is not None or agent.link is not None:
-        return  # already reachable (or already debugged): the file says how
-    agent.start_tracing()
-    agent.spawn(_listen)
+        load_agent()
+        from .agent import get_agent
+
+        agent = get_agent()
+        if agent.listening is not None or agent.link is not None:
+            return  # already reachable (or already debugged): the file says how
+        agent.start_tracing()
+        agent.spawn(_listen)
+    except Exception as exc:
+        try:
+            _write(dict(_armed or {}, state="failed", reason="the agent did not start: %r" % (exc,)))
+        except Exception:
+            pass
 
 
 def _listen() -> None:
