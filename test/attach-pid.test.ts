@@ -250,6 +250,35 @@ describe("PDAP_ATTACH=SIGNAL: the opt-in of a program that does not call pdap", 
     assert.equal(program.stderr, "", "nothing written on the program's streams");
   });
 
+  it("a forked child is attached by its own pid; its parent stays as it was", async () => {
+    const code = [
+      "import os, sys, pdap",
+      "pdap.enable_attach()",
+      "child = os.fork()",
+      "if child == 0:",
+      "    print('child', os.getpid(), flush=True)",
+      "    sys.stdin.readline()",
+      "    os._exit(0)",
+      "os.waitpid(child, 0)",
+      "print('parent done', flush=True)",
+    ].join("\n");
+    const program = Debuggee.start(python, ["-c", code]);
+    const adapter = startAdapter();
+    cleanups.push(
+      () => program.kill(),
+      () => void adapter.client.disconnect(),
+    );
+    const childPid = Number((await program.waitFor("stdout", /child (\d+)/))[1]);
+    await adapter.client.start("attach", { processId: childPid });
+    await outputEvent(adapter.client, `sent SIGUSR2 to process ${childPid}`, "console");
+    const processEvent = adapter.client.events.find((event) => event.event === "process");
+    assert.equal(processEvent?.body?.systemProcessId, childPid);
+    await adapter.client.disconnect();
+    program.send("");
+    assert.equal(await program.exitCode(), 0);
+    assert.equal(program.stdout, `child ${childPid}\nparent done\n`);
+  });
+
   it("pdap.enable_attach() in code raises when the program handles the signal", async () => {
     const code = [
       "import signal, pdap",

@@ -129,6 +129,27 @@ def enable_attach(signum: "int | str | None" = None) -> None:
     _write(_armed)
     atexit.register(_remove)
     os.register_at_fork(after_in_child=_rearm_in_child)
+    _prune()
+
+
+def _prune() -> None:
+    """Removes the files of processes that are gone (killed, or ended by os._exit: no atexit)."""
+    try:
+        names = os.listdir(state_dir())
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith("attach-") and name.endswith(".json")):
+            continue
+        try:
+            os.kill(int(name[7:-5]), 0)
+        except ProcessLookupError:
+            try:
+                os.unlink(os.path.join(state_dir(), name))
+            except OSError:
+                pass
+        except (ValueError, OSError):
+            pass  # not a pid, or a live process we may not signal
 
 
 def _rearm_in_child() -> None:
