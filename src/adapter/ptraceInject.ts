@@ -46,7 +46,9 @@ export function gdbArguments(pid: number, script: string): string[] {
     "set $pdap_queued = (int)Py_AddPendingCall((void *)PyRun_SimpleString, (void *)$pdap_page)",
     'printf "pdap-queued %d\\n", $pdap_queued',
   ];
-  return ["-p", String(pid), "-batch", "-nx", ...commands.flatMap((command) => ["-ex", command])];
+  // no gdbinit, no auto-loaded scripts (python-gdb.py), no debuginfod prompt or download: a quick, plain attach
+  const setup = ["set auto-load off", "set debuginfod enabled off"].flatMap((command) => ["-iex", command]);
+  return ["-p", String(pid), "-batch", "-nx", ...setup, ...commands.flatMap((command) => ["-ex", command])];
 }
 
 /** What gdb's output says went wrong, in a sentence, or undefined when the call was queued. */
