@@ -91,5 +91,15 @@ def _run_shadowed():
         spec.loader.exec_module(module)
 
 
+def _enable_attach():
+    """PDAP_ATTACH=1: this process may be attached by its id later (`pdap attach --pid`)."""
+    if os.environ.get("PDAP_ATTACH") and sys.version_info >= (3, 9) and _in_main_interpreter():
+        try:
+            __import__("pdap.attach_by_pid").attach_by_pid.enable_from_environment()
+        except Exception:
+            pass  # enable_from_environment says why in the attach file; the program starts regardless
+
+
 _debug_this_child()
+_enable_attach()
 _run_shadowed()

@@ -101,8 +101,11 @@ describe("attach errors on the adapter side", () => {
 
   it("wrong attach arguments: clear errors", async () => {
     const { client } = adapter();
-    assert.match(await attachFails(client, {}), /attach needs exactly one of 'connect' or 'listen'/);
-    assert.match(await attachFails(client, { processId: 1234 }), /attach by 'processId' is not supported/);
+    assert.match(
+      await attachFails(client, {}),
+      /attach needs exactly one of 'connect', 'listen' or 'processId'/,
+    );
+    assert.match(await attachFails(client, { processId: "x" }), /'processId' must be a process id, got "x"/);
     assert.match(
       await attachFails(client, { connect: { host: "127.0.0.1", port: "x" } }),
       /'connect.port' must be a number/,

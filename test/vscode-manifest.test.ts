@@ -202,6 +202,7 @@ const SAMPLE_FOR: Record<string, unknown> = {
   "attach.listen.object": { port: 1 },
   "attach.listen.string": "localhost:1",
   "attach.port.string": "1",
+  "attach.processId.string": "1234", // as ${command:pickProcess} gives it
   "attach.pathMappings.array": [{ localRoot: "/here", remoteRoot: "/there" }],
 };
 /** The name a parser's error gives for an attribute that is an alias. */
@@ -220,7 +221,7 @@ const PARSERS = [
     base: (name: string): Configuration =>
       name === "host"
         ? { port: 1 }
-        : ["connect", "listen", "port"].includes(name)
+        : ["connect", "listen", "port", "processId"].includes(name)
           ? {}
           : { connect: { port: 1 } },
   },
@@ -229,7 +230,7 @@ const PARSERS = [
 it("every type the schema allows is accepted, and every other type refused naming the attribute", () => {
   for (const { kind, parse, base } of PARSERS) {
     for (const [name, property] of Object.entries(schema[kind])) {
-      if (property.type === undefined) continue; // processId: refused whatever it is
+      if (property.type === undefined) continue;
       const allowed = new Set([property.type].flat());
       if (allowed.has("number")) allowed.add("integer");
       for (const type of Object.keys(SAMPLES)) {

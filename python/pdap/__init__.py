@@ -14,7 +14,7 @@ with isolation.imports():  # a typing.py beside the program is not ours
 
 __version__ = "0.1.0"  # pdap's one version: package.json and vscode/package.json say the same
 
-__all__ = ["listen", "connect", "wait_for_client", "is_client_connected", "breakpoint"]
+__all__ = ["listen", "connect", "wait_for_client", "is_client_connected", "breakpoint", "enable_attach"]
 
 
 def load_agent() -> None:
@@ -96,3 +96,15 @@ def breakpoint(*args: object, **kwargs: object) -> None:
         _agent.debugger.break_in_caller(sys._getframe(1))
     except Exception as exc:  # a debugger fault never reaches the program
         _agent.debugger.fault("pdap.breakpoint()", exc)
+
+
+def enable_attach(signal: "int | str | None" = None) -> None:
+    """Let `pdap attach --pid PID` attach to this process later, by a signal (default SIGUSR2).
+
+    Nothing runs until that signal comes: then the agent listens on a loopback port with a fresh
+    token, written to /tmp/pdap-UID/attach-PID.json (only this user can read it). Raises
+    RuntimeError if the program already handles the signal (pdap never replaces its handler).
+    """
+    from .attach_by_pid import enable_attach as enable
+
+    enable(signal)

@@ -28,6 +28,8 @@ export interface LaunchConfig {
 export interface AttachConfig {
   connect?: { host: string; port: number };
   listen?: { host: string; port: number };
+  /** attach by process id: a process that opted in (pdap.enable_attach() / PDAP_ATTACH=1) */
+  processId?: number;
   pathMappings: PathMapping[];
   justMyCode: boolean;
   stopOnEntry: boolean;
@@ -164,12 +166,9 @@ export function parseAttach(args: Args): AttachConfig {
     "connect",
   );
   const listen = parseEndpoint(args.listen, "listen");
-  if (!connect && !listen && args.processId !== undefined) {
-    throw new ConfigError(
-      "attach by 'processId' is not supported: start the program with `python -m pdap --listen PORT` and attach with 'connect'",
-    );
-  }
-  if (!connect === !listen) throw new ConfigError("attach needs exactly one of 'connect' or 'listen'");
+  const processId = parseProcessId(args.processId);
+  if ([connect, listen, processId].filter((way) => way !== undefined).length !== 1)
+    throw new ConfigError("attach needs exactly one of 'connect', 'listen' or 'processId'");
   if (connect && connect.port === 0) throw new ConfigError("'connect.port' must be the agent's port, not 0");
   const timeout = args.timeout;
   if (timeout !== undefined && timeout !== null && (typeof timeout !== "number" || !(timeout > 0))) {
@@ -192,6 +191,7 @@ export function parseAttach(args: Args): AttachConfig {
   return {
     connect,
     listen,
+    processId,
     pathMappings,
     justMyCode: bool(args, "justMyCode", true),
     stopOnEntry: bool(args, "stopOnEntry", false),
@@ -201,6 +201,15 @@ export function parseAttach(args: Args): AttachConfig {
     timeout: typeof timeout === "number" ? timeout : undefined,
     logToFile: bool(args, "logToFile", false),
   };
+}
+
+/** A process id as a number, or as the string VS Code's ${command:pickProcess} gives. */
+function parseProcessId(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const pid = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0)
+    throw new ConfigError(`'processId' must be a process id, got ${JSON.stringify(value)}`);
+  return pid;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   isLoopbackHost,
   sharedListener,
 } from "./agentLink.js";
+import { reachProcess } from "./attachByPid.js";
 import { BreakpointMemory } from "./breakpointMemory.js";
 import { CAPABILITIES } from "./capabilities.js";
 import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "./children.js";
@@ -276,7 +277,9 @@ export class DebugSession {
           config.token,
           (config.timeout ?? ATTACH_CONNECT_TIMEOUT_S) * 1000,
         )
-      : await this.waitForAgent(config);
+      : config.processId !== undefined
+        ? await this.agentOfProcess(config.processId, config.timeout)
+        : await this.waitForAgent(config);
     if (this.client.isClosed || this.ending.signal.aborted) {
       agent.close(); // the client left while we waited: the program runs on untouched
       return undefined;
@@ -291,6 +294,19 @@ export class DebugSession {
       logDirectory: this.logDirectory(config.logToFile),
     });
     return undefined;
+  }
+
+  /** attach with `processId`: a process that opted in is made to listen (attachByPid.ts), then connected to. */
+  private async agentOfProcess(pid: number, timeout: number | undefined): Promise<AgentLink> {
+    const timeoutMs = (timeout ?? ATTACH_CONNECT_TIMEOUT_S) * 1000;
+    const endpoint = await reachProcess(pid, {
+      timeoutMs,
+      say: (text) => this.say(text),
+      signal: this.ending.signal,
+    }).catch((error: Error) => {
+      throw new DapError(`attach to process ${pid}: ${error.message}`);
+    });
+    return connectToAgent(endpoint.host, endpoint.port, endpoint.token, timeoutMs);
   }
 
   /** attach with `listen`: wait for an agent started with `python -m pdap --connect HOST:PORT`. */
@@ -565,7 +581,7 @@ export class DebugSession {
       "launch" in previous ? (given ? parseArgs(asRequest, parseLaunch) : previous.launch) : undefined;
     const attach =
       "attach" in previous ? (given ? parseArgs(asRequest, parseAttach) : previous.attach) : undefined;
-    if (attach && !attach.connect) {
+    if (attach?.listen) {
       throw new DapError("cannot restart an attach that listens: the agent does not dial in again");
     }
     const oldThreads = await this.threadIds();

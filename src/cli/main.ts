@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { parseHostPort } from "../adapter/config.js";
 import { pdapVersion } from "../installLayout.js";
 import { EXIT_FAILED } from "./exitCodes.js";
+import { addPsCommand } from "./ps.js";
 import { addTerminalDebuggerCommands } from "./terminalCommands.js";
 
 function port(value: string): number {
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
       process.stderr.write(`pdap adapter: listening on ${address.address}:${address.port}\n`);
     });
   addTerminalDebuggerCommands(program);
+  addPsCommand(program);
   return program;
 }
 

@@ -40,6 +40,8 @@ export interface RunFlags extends SessionFlags {
 
 export interface AttachFlags extends SessionFlags {
   pathMap?: string[];
+  /** attach by process id (a process that opted in: pdap.enable_attach() / PDAP_ATTACH=1) */
+  pid?: string;
   token?: string;
 }
 
@@ -64,15 +66,9 @@ export async function runProgram(target: string, programArgs: string[], flags: R
   return debugSession("launch", launch, flags, { programFile, stopOnEntry: flags.stopOnEntry });
 }
 
-export async function attachProgram(address: string, flags: AttachFlags): Promise<number> {
-  let endpoint: { host: string; port: number };
-  try {
-    endpoint = parseHostPort(address, "address");
-  } catch (error) {
-    throw new CommandLineError((error as Error).message);
-  }
+export async function attachProgram(address: string | undefined, flags: AttachFlags): Promise<number> {
   const attach: Record<string, unknown> = {
-    connect: endpoint,
+    ...attachTarget(address, flags.pid),
     pathMappings: (flags.pathMap ?? []).map(parsePathMapping),
     justMyCode: flags.justMyCode,
     showReturnValue: true,
@@ -81,6 +77,21 @@ export async function attachProgram(address: string, flags: AttachFlags): Promis
   const token = flags.token || process.env.PDAP_TOKEN;
   if (token) attach.token = token;
   return debugSession("attach", attach, flags, { stopOnEntry: false });
+}
+
+/** Where to attach: an address ([HOST:]PORT) or --pid PID, exactly one. */
+function attachTarget(address: string | undefined, pid: string | undefined): Record<string, unknown> {
+  if ((address === undefined) === (pid === undefined))
+    throw new CommandLineError("give the program's address ([HOST:]PORT) or --pid PID, not both");
+  if (pid !== undefined) {
+    if (!/^\d+$/.test(pid)) throw new CommandLineError(`--pid ${pid}: not a process id`);
+    return { processId: Number(pid) };
+  }
+  try {
+    return { connect: parseHostPort(address as string, "address") };
+  } catch (error) {
+    throw new CommandLineError((error as Error).message);
+  }
 }
 
 function parsePathMapping(text: string): { localRoot: string; remoteRoot: string } {
@@ -255,11 +266,12 @@ async function configure(
 }
 
 function announceAttach(dbg: TerminalDebugger, args: Record<string, unknown>): void {
-  const { host, port } = args.connect as { host: string; port: number };
+  const connect = args.connect as { host: string; port: number } | undefined;
   const pid = dbg.client.events.find((event) => event.event === "process")?.body?.systemProcessId;
-  dbg.screen.info(
-    `Attached to ${pid ? `process ${pid} at ` : ""}${host}:${port}. Ctrl-C pauses the program; q detaches.`,
-  );
+  const where = connect
+    ? `${pid ? `process ${pid} at ` : ""}${connect.host}:${connect.port}`
+    : `process ${pid}`;
+  dbg.screen.info(`Attached to ${where}. Ctrl-C pauses the program; q detaches.`);
 }
 
 /**

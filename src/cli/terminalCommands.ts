@@ -61,12 +61,20 @@ export function addTerminalDebuggerCommands(program: Command): void {
   sessionOptions(
     program
       .command("attach")
-      .description("debug a program started with python -m pdap --listen [HOST:]PORT (or pdap.listen())")
-      .argument("<address>", "[HOST:]PORT the program listens on")
+      .description(
+        "debug a program started with python -m pdap --listen [HOST:]PORT (or pdap.listen()), or by --pid",
+      )
+      .argument("[address]", "[HOST:]PORT the program listens on")
+      .option(
+        "--pid <pid>",
+        "attach to this process (it opted in: PDAP_ATTACH=1 or pdap.enable_attach()); see pdap ps",
+      )
       .option("--path-map <local=remote>", "map a local source root to the program's (repeatable)", collect)
       .option(
         "--token <token>",
         "the program's access token (it prints one when listening beyond loopback); default: env PDAP_TOKEN",
       ),
-  ).action((address: string, options) => guarded((run) => run.attachProgram(address, options), "attach"));
+  ).action((address: string | undefined, options) =>
+    guarded((run) => run.attachProgram(address, options), "attach"),
+  );
 }
