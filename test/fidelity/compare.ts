@@ -1,6 +1,6 @@
 // One test module run plainly and under pdap, compared result by result: each test's outcome, the
 // exit status, and what reached stderr that plain Python did not write.
-import { exceptionFor, type RunContext } from "./exceptions.js";
+import { exceptionFor, knownDefectFor, knownStderrFor, type RunContext } from "./exceptions.js";
 import type { Outcome, TestResults } from "./junit.js";
 import type { RunOutcome } from "./modes/mode.js";
 
@@ -36,6 +36,8 @@ export interface Comparison {
   flaky: TestDifference[];
   /** what is wrong beyond single tests: no results, exit status, stderr lines, a failed session */
   problems: string[];
+  /** differences and stderr lines that known pdap defects explain (printed, not failed on) */
+  known: string[];
 }
 
 export function unexplained(comparison: Comparison): TestDifference[] {
@@ -96,7 +98,7 @@ export function compare(plain: ModuleRun, debugged: ModuleRun, context: RunConte
   const problems: string[] = [];
   if (plain.outcome.fault || !plain.results) {
     problems.push(`the plain run itself failed: ${plain.outcome.fault ?? tail(plain.outcome.stderr)}`);
-    return { ran: 0, matched: 0, lost: 0, differences: [], flaky: [], problems };
+    return { ran: 0, matched: 0, lost: 0, differences: [], flaky: [], problems, known: [] };
   }
   if (debugged.outcome.fault) problems.push(`session: ${debugged.outcome.fault}`);
   if (!debugged.results) {
@@ -105,12 +107,14 @@ export function compare(plain: ModuleRun, debugged: ModuleRun, context: RunConte
       `no test results (exit status ${debugged.outcome.exitCode}, signal ${debugged.outcome.signal}); stderr: ${tail(debugged.outcome.stderr)}`,
     );
     const ran = plain.results.outcomes.size;
-    return { ran, matched: 0, lost: ran, differences: [], flaky: [], problems };
+    return { ran, matched: 0, lost: ran, differences: [], flaky: [], problems, known: [] };
   }
-  const differences = differingTests(plain.results, debugged.results).map((difference) => ({
-    ...difference,
-    excepted: exceptionFor(difference.id, context)?.reason,
-  }));
+  const known: string[] = [];
+  const differences = differingTests(plain.results, debugged.results).map((difference) => {
+    const defect = knownDefectFor(difference.id, context);
+    if (defect) known.push(`${difference.id}: ${defect.reason}`);
+    return { ...difference, excepted: exceptionFor(difference.id, context)?.reason ?? defect?.reason };
+  });
   const ran = plain.results.outcomes.size;
   const matched = [...plain.results.outcomes.keys()].filter(
     (id) => !differences.some((difference) => difference.id === id),
@@ -123,11 +127,16 @@ export function compare(plain: ModuleRun, debugged: ModuleRun, context: RunConte
       `exit status ${debugged.outcome.exitCode ?? debugged.outcome.signal}, plain ${plain.outcome.exitCode ?? plain.outcome.signal}`,
     );
   }
-  const extra = extraStderr(plain, debugged);
+  const extra: string[] = [];
+  for (const line of extraStderr(plain, debugged)) {
+    const defect = knownStderrFor(normalise(line, debugged.directory), context);
+    if (defect) known.push(`stderr: ${line}: ${defect.reason}`);
+    else extra.push(line);
+  }
   for (const line of extra.slice(0, MAX_STDERR_LINES)) problems.push(`stderr: ${line}`);
   if (extra.length > MAX_STDERR_LINES)
     problems.push(`stderr: … ${extra.length - MAX_STDERR_LINES} more lines`);
-  return { ran, matched, lost: 0, differences, flaky: [], problems };
+  return { ran, matched, lost: 0, differences, flaky: [], problems, known };
 }
 
 /**

@@ -15,6 +15,44 @@ export interface DeclaredException {
 export const EXCEPTIONS: DeclaredException[] = [
   {
     test: "test.test_monitoring.*",
+    versions: ["3.12", "3.13"],
+    backends: ["settrace"],
+    reason:
+      "tests of sys.monitoring itself: on 3.12+ CPython runs any sys.settrace function through sys.monitoring's instrumentation, so the events these tests count change under a settrace debugger",
+  },
+  {
+    test: "test.test_threading.ThreadTests.test_gettrace_all_threads",
+    backends: ["settrace"],
+    reason: "a test of settrace_all_threads itself: it expects no trace function before it sets one",
+  },
+  {
+    test: "test.test_traceback.TestFallbackTracebackFormat.test_recursive_traceback",
+    backends: ["settrace"],
+    reason:
+      "it recurses to the exact recursion limit: a trace function's own frames count towards it under any sys.settrace debugger",
+  },
+  {
+    test: "test.test_contextlib.ContextManagerTestCase.test_nokeepref",
+    versions: ["3.9", "3.10"],
+    backends: ["settrace"],
+    reason:
+      "CPython 3.9/3.10 copy a frame's fast locals into f_locals before every trace call (call_trampoline): under any sys.settrace debugger that copy keeps a rebound argument alive",
+  },
+  {
+    test: "test.test_frame.ClearTest.test_clear_*",
+    versions: ["3.9", "3.10"],
+    backends: ["settrace"],
+    reason:
+      "CPython 3.9/3.10 copy a frame's fast locals into f_locals before every trace call: under any sys.settrace debugger the copy holds what the test expects frame.clear() to free",
+  },
+  {
+    test: "test.test__xxsubinterpreters.IsRunningTests.test_main",
+    versions: ["3.9", "3.10"],
+    reason:
+      "is_running() on 3.9/3.10 refuses an interpreter with more than one thread, and a debugger's agent runs threads of its own",
+  },
+  {
+    test: "test.test_monitoring.*",
     backends: ["monitoring"],
     reason:
       "tests of sys.monitoring itself: setUp asserts that no tool has any event set, and a sys.monitoring debugger holds its tool's events (PY_START) for as long as it runs",
@@ -38,6 +76,49 @@ export const EXCEPTIONS: DeclaredException[] = [
   },
 ];
 
+/**
+ * Known pdap defects the suite still shows: not legitimate (a fix is owed, see the issue), but
+ * listed so that a new difference stands out and fails the suite. Each is printed as KNOWN in
+ * every run, so none is silently passed; remove an entry when its fix lands.
+ */
+export const KNOWN_DEFECTS: DeclaredException[] = [
+  {
+    test: "test.test_threading.ThreadJoinOnShutdown.test_clear_threads_states_after_fork",
+    reason: "known pdap defect (issue 12): a thread state survives the fork in the child",
+  },
+  {
+    test: "test.test_generators.SignalAndYieldFromTest.test_raise_and_yield_from",
+    backends: ["settrace"],
+    reason:
+      "known pdap defect (issue 12 item 7): a KeyboardInterrupt raised during `yield from` under settrace reaches the generator's caller instead of the inner generator",
+  },
+];
+
+/** stderr lines (globs, after numbers are taken out) that known defects write, as above */
+const GETTRACE =
+  "known pdap defect (issue 12 item 8): a test's sys.settrace(None) is seen before pdap's tracer returns";
+const DANGLING =
+  "known pdap defect (issue 12): regrtest sees a thread of a test's still referenced after it (pdap's thread hooks)";
+export const KNOWN_STDERR: DeclaredException[] = [
+  { test: "Warning -- sys.gettrace was modified by *", backends: ["settrace"], reason: GETTRACE },
+  {
+    test: "*Before: functools.partial(<function SettraceBackend.*",
+    backends: ["settrace"],
+    reason: GETTRACE,
+  },
+  { test: "*After:  None", backends: ["settrace"], reason: GETTRACE },
+  {
+    test: "*After:  functools.partial(<function SettraceBackend.*",
+    backends: ["settrace"],
+    reason: GETTRACE,
+  },
+  { test: "Warning -- threading._dangling was modified by *", reason: DANGLING },
+  { test: "Warning -- Dangling thread: *", reason: DANGLING },
+  { test: "Warning -- threading_cleanup() failed to cleanup *", reason: DANGLING },
+  { test: "Warning --   Before: {<weakref at *", reason: DANGLING },
+  { test: "Warning --   After:  {<weakref at *", reason: DANGLING },
+];
+
 export interface RunContext {
   version: string;
   backend: "monitoring" | "settrace";
@@ -56,7 +137,20 @@ const compiled = new Map<DeclaredException, RegExp>();
 
 /** The declared exception that covers this test in this run, if one does. */
 export function exceptionFor(id: string, context: RunContext): DeclaredException | undefined {
-  return EXCEPTIONS.find((entry) => {
+  return matching(EXCEPTIONS, id, context);
+}
+
+/** The known defect that explains this test's difference (or this stderr line) in this run. */
+export function knownDefectFor(id: string, context: RunContext): DeclaredException | undefined {
+  return matching(KNOWN_DEFECTS, id, context);
+}
+
+export function knownStderrFor(line: string, context: RunContext): DeclaredException | undefined {
+  return matching(KNOWN_STDERR, line, context);
+}
+
+function matching(list: DeclaredException[], id: string, context: RunContext): DeclaredException | undefined {
+  return list.find((entry) => {
     if (entry.versions && !entry.versions.includes(context.version)) return false;
     if (entry.backends && !entry.backends.includes(context.backend)) return false;
     if (entry.modes && !entry.modes.includes(context.mode)) return false;

@@ -90,6 +90,7 @@ export function details(checks: Checked[]): string {
   for (const check of checks) {
     const where = `${check.version} ${check.backend} ${check.mode} ${check.module}`;
     for (const problem of check.comparison.problems) out.push(`FAIL ${where}: ${problem}`);
+    for (const known of check.comparison.known) out.push(`KNOWN ${where}: ${known}`);
     for (const difference of unexplained(check.comparison)) {
       out.push(`FAIL ${where}: ${difference.id}: plain ${difference.plain}, pdap ${difference.debugged}`);
     }
