@@ -97,9 +97,25 @@ export class Workbench {
 
   /** The gutter's context menu: Add Conditional Breakpoint…, then the condition and Enter. */
   async conditionalBreakpoint(line: number, condition: string): Promise<void> {
-    await this.clickGutter(line, "right");
-    await this.page.locator(".context-view .action-label", { hasText: "Add Conditional Breakpoint" }).click();
     const widget = this.page.locator(".breakpoint-widget .inputContainer .monaco-editor");
+    // The widget is a zone in the editor that closes when focus goes elsewhere; with focus still in
+    // the Debug Console (the previous step) it was once seen closing before it could be typed in.
+    // Focus the editor first, and open the widget again if it is gone.
+    for (let attempt = 1; ; attempt++) {
+      await this.editorLine(line).click();
+      await this.clickGutter(line, "right");
+      await this.page
+        .locator(".context-view .action-label", { hasText: "Add Conditional Breakpoint" })
+        .click();
+      try {
+        await widget.waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        await this.screenshot(`conditional-widget-missing-${attempt}`);
+        if (attempt === 3) throw error;
+        await this.page.keyboard.press("Escape");
+      }
+    }
     await widget.click();
     await this.page.keyboard.type(condition);
     await this.page.keyboard.press("Enter");
