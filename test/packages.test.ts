@@ -64,7 +64,9 @@ describe("the npm package", () => {
     const prefix = path.join(work, "prefix");
     execFileSync(
       "npm",
-      ["install", "-g", "--prefix", prefix, "--offline", "--no-audit", "--no-fund", tarball],
+      // the tarball names its dependency (node-pty) by version: npm ci cached the package, not the
+      // registry's metadata npm install needs to resolve it, so the cache is preferred, not required
+      ["install", "-g", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", tarball],
       {
         stdio: "ignore",
       },
