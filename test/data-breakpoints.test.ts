@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
+import { onMainTerminal, runInTerminal, stopsIn, terminalFor } from "./support/cli.js";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython } from "./support/pythons.js";
 import { assertAt, Scenario, type Stop } from "./support/session.js";
@@ -257,5 +258,38 @@ forEachPython("data breakpoints", (target) => {
     } finally {
       await s.close();
     }
+  });
+});
+
+onMainTerminal("terminal debugger: watch", (target) => {
+  const term = terminalFor(() => runInTerminal(target, ["data_bps.py"]));
+
+  it("watch EXPR is listed with the breakpoints, takes ignore and stops with old -> new", async () => {
+    await term().waitFor("(pdap)");
+    await term().command(`b ${program.line("READY")}`);
+    await term().command("c");
+    assert.equal(
+      await term().command("clear 1"),
+      `Deleted breakpoint 1 at data_bps.py:${program.line("READY")}`,
+    );
+    assert.equal(await term().command("watch counter.count"), "Watchpoint 2: counter.count (attribute)");
+    assert.equal(await term().command("ignore 2 1"), "Will ignore next 1 crossing of breakpoint 2.");
+    assert.equal(await term().command("watch SETTING"), "Watchpoint 3: SETTING (global)");
+    assert.match(await term().command("watch len(items)"), /^\*\*\* cannot watch len\(items\): .*computes/);
+    const listing = await term().command("b");
+    assert.match(listing, /^2 {3}watchpoint {3}keep yes {3}counter\.count$/m);
+    assert.match(listing, /will ignore the next 1 hits/);
+    assert.match(listing, /^3 {3}watchpoint {3}keep yes {3}SETTING$/m);
+    const first = await term().command("c");
+    assert.deepEqual(stopsIn(first), [`> bump() at data_bps.py:${program.line("AFTER_BUMP")}`]);
+    assert.match(first, /\(watchpoint 2, counter\.count: 1 -> 2\)/);
+    assert.equal(await term().command("delete 2"), "Deleted watchpoint 2: counter.count");
+    const second = await term().command("c");
+    assert.deepEqual(stopsIn(second), [`> configure() at data_bps.py:${program.line("AFTER_GLOBAL")}`]);
+    assert.match(second, /\(watchpoint 3, SETTING: 'start' -> 'debug'\)/);
+    const end = await term().command("c");
+    assert.match(end, /^count 100 True True Counter$/m);
+    assert.match(end, /^slotted True debug$/m);
+    assert.equal(await term().exitStatus(), 0);
   });
 });

@@ -461,12 +461,12 @@ class DataBreakpoints:
     def _rebuild(self) -> None:
         """Which breakpoints are checked where, after a change (the backends then look again)."""
         live = [bp for bp in self.by_data_id.values() if bp.verified and bp.target is not None]
+        hooks = {id(bp.hook): bp.hook for bp in live if bp.hook is not None}
+        for hook in hooks.values():
+            hook.__dict__["_pdap_watches_"].clear()  # a breakpoint set again replaces its former self
         for bp in live:
             if bp.hook is not None:
-                watches = bp.hook.__dict__["_pdap_watches_"]
-                at = watches.setdefault(bp.target.name, [])
-                if bp not in at:
-                    at.append(bp)
+                bp.hook.__dict__["_pdap_watches_"].setdefault(bp.target.name, []).append(bp)
         self.locals = [bp for bp in live if bp.target.kind == "local"]
         self.line_checked = [bp for bp in live if bp.target.kind != "local"
                              and (bp.target.kind != "attr" or bp.mutation)]
