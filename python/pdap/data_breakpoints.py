@@ -149,25 +149,44 @@ def fingerprint(value: Any, mutation: bool) -> Any:
 
 
 class Holder:
-    """An object a watch reads: by weak reference, or (dict, list…) held until only the watch holds it."""
+    """An object a watch reads: by weak reference, or (dict, list…) held until only the watch holds it;
+    with keep False, an object without weak references is not held at all (an attribute watch: its
+    class reports each write with the object in hand)."""
 
-    __slots__ = ("ref", "strong")
+    __slots__ = ("ref", "strong", "unheld")
 
-    def __init__(self, obj: Any) -> None:
+    def __init__(self, obj: Any, keep: bool = True) -> None:
+        self.unheld = False
         try:
             self.ref: Optional[Callable[[], Any]] = weakref.ref(obj)
             self.strong: Any = None
         except TypeError:
             self.ref = None
-            self.strong = obj
+            self.strong = obj if keep else None
+            self.unheld = not keep
 
     def get(self) -> Any:
         if self.ref is not None:
             return self.ref()
         obj = self.strong
-        if obj is not None and sys.getrefcount(obj) <= 3:  # self.strong, obj, getrefcount's argument
+        if obj is not None and sys.getrefcount(obj) <= _ONLY_OURS:
             self.strong = obj = None  # only the watch held it: the program let it go
         return obj
+
+
+def _count_ours() -> int:
+    """What sys.getrefcount says in Holder.get of an object nothing else holds (it differs by version)."""
+    holder = Holder.__new__(Holder)
+    holder.unheld = False
+    holder.ref = None
+    holder.strong = []
+    obj = holder.strong
+    count = sys.getrefcount(obj)
+    del obj
+    return count
+
+
+_ONLY_OURS = _count_ours()
 
 
 class UnsupportedTarget(Exception):
@@ -185,15 +204,19 @@ class Target:
         self.holder = holder  # the module, object or container
         self.frame = frame  # a local's frame, while it runs
         self.module = module  # a global's module name (canPersist)
+        # the object, held from dataBreakpointInfo to setDataBreakpoints within one stop (an object
+        # without weak references would be gone otherwise)
+        self.pinned: Any = None
 
-    def read(self) -> Any:
+    def read(self, owner: Any = None) -> Any:
         """The current value, read without running the program's code (MISSING when unbound)."""
         if self.kind == "local":
             frame = self.frame
             if frame is None:
                 return MISSING
             return frame.f_locals.get(self.name, MISSING)
-        owner = self.holder.get() if self.holder is not None else None
+        if owner is None:
+            owner = self.pinned if self.pinned is not None else self.holder.get() if self.holder is not None else None
         if owner is None:
             return MISSING
         if self.kind == "global":
@@ -214,6 +237,8 @@ class Target:
     def alive(self) -> bool:
         if self.kind == "local":
             return self.frame is not None
+        if self.holder is not None and self.holder.unheld:
+            return True  # an attribute watch on an object it does not hold: the object's class knows it
         return self.holder is not None and self.holder.get() is not None
 
     def wants(self, facts: CodeFacts, mutation: bool) -> bool:
@@ -290,21 +315,30 @@ def install_hook(obj: Any, table: "DataBreakpoints") -> type:
         return klass  # already hooked
     base_set = klass.__setattr__
     base_del = klass.__delattr__
+    base_reduce_ex = klass.__reduce_ex__
     watches: Dict[str, List[DataBreakpoint]] = {}
+    made: List[type] = []
 
     def __setattr__(self: Any, name: str, value: Any) -> None:
         bps = watches.get(name)
         if not bps:
             return base_set(self, name, value)
         base_set(self, name, value)
-        table.attribute_set(bps, sys._getframe(1))
+        table.attribute_set(self, bps, sys._getframe(1))
 
     def __delattr__(self: Any, name: str) -> None:
         bps = watches.get(name)
         if not bps:
             return base_del(self, name)
         base_del(self, name)
-        table.attribute_set(bps, sys._getframe(1))
+        table.attribute_set(self, bps, sys._getframe(1))
+
+    def __reduce_ex__(self: Any, protocol: Any) -> Any:
+        """pickle and copy see the object's own class, never this one."""
+        rv = base_reduce_ex(self, protocol)
+        if type(rv) is tuple and len(rv) > 1 and type(rv[1]) is tuple and rv[1] and rv[1][0] is made[0]:
+            rv = (rv[0], (klass,) + rv[1][1:]) + rv[2:]
+        return rv
 
     def get_class(self: Any) -> type:
         return klass
@@ -314,8 +348,10 @@ def install_hook(obj: Any, table: "DataBreakpoints") -> type:
 
     namespace = {"__slots__": (), "__setattr__": __setattr__, "__delattr__": __delattr__,
                  "__class__": property(get_class, set_class), "_pdap_watches_": watches,
+                 "__reduce_ex__": __reduce_ex__,
                  "__module__": klass.__module__, "__qualname__": klass.__qualname__}
     hook = type.__new__(type(klass), klass.__name__, (klass,), namespace)
+    made.append(hook)
     _OBJECT_CLASS.__set__(obj, hook)
     return hook
 
@@ -368,6 +404,8 @@ class DataBreakpoints:
 
     def forget_candidates(self) -> None:
         """The program resumes: what dataBreakpointInfo named during the stop is let go."""
+        for target, _ in self.candidates.values():
+            target.pinned = None
         self.candidates.clear()
 
     # ----- setDataBreakpoints --------------------------------------------------------------------
@@ -432,7 +470,9 @@ class DataBreakpoints:
             bp.hook = previous.hook
             previous.hook = None
         if target is not None and target.kind == "attr" and bp.hook is None:
-            obj = target.holder.get() if target.holder is not None else None
+            obj = target.pinned if target.pinned is not None else target.holder.get() if target.holder else None
+            if bp.mutation and target.holder is not None and target.holder.ref is None:
+                target.holder = Holder(obj)  # its lines read it: held while the program holds it too
             try:
                 bp.hook = install_hook(obj, self)
             except Exception as exc:  # e.g. a class whose layout or metaclass refuses
@@ -498,8 +538,9 @@ class DataBreakpoints:
         if self._decided.get(key) is code or not self.line_checked:
             return False
         self._decided[key] = code
-        if self.dbg.filter.is_agent(code):
-            return False
+        filter = self.dbg.filter
+        if filter.is_agent(code) or (self.dbg.just_my_code and not filter.is_user(code)):
+            return False  # library code is not checked: its change is seen at the next user line
         facts = self.facts(code)
         bps = [bp for bp in self.line_checked if bp.target.wants(facts, bp.mutation)]  # type: ignore[union-attr]
         if not bps:
@@ -552,12 +593,15 @@ class DataBreakpoints:
                     entry[1][:] = [bp for bp in entry[1] if bp not in ended]
         return ended
 
-    def attribute_set(self, bps: List[DataBreakpoint], caller: FrameType) -> None:
+    def attribute_set(self, obj: Any, bps: List[DataBreakpoint], caller: FrameType) -> None:
         """An attribute watched through the object's class was set or deleted (in the setting thread)."""
         try:
             dbg = self.dbg
             for bp in bps:
-                value = bp.target.read() if bp.target is not None else MISSING
+                holder = bp.target.holder if bp.target is not None else None
+                if holder is None or (holder.ref is not None and holder.get() is not obj):
+                    continue  # another object of the class (a copy made by C code)
+                value = bp.target.read(obj)  # type: ignore[union-attr]
                 now = fingerprint(value, bp.mutation)
                 if now == bp.last:
                     continue
@@ -577,7 +621,7 @@ class DataBreakpoints:
     def remember_all(self) -> None:
         """The program resumes: changes made while it was stopped (setVariable…) are not reported."""
         for bp in self.by_data_id.values():
-            if bp.verified and bp.target is not None:
+            if bp.verified and bp.target is not None and bp.target.kind != "attr":  # a hook sees every write
                 try:
                     bp.remember()
                 except Exception:
@@ -620,7 +664,9 @@ def attribute_target(owner: Any, name: str, label: str) -> Target:
         return Target("global", label, name, Holder(owner), module=module)
     why = hookable(owner)
     if why is None:
-        return Target("attr", label, name, Holder(owner))
+        target = Target("attr", label, name, Holder(owner, keep=False))
+        target.pinned = owner  # until setDataBreakpoints (or the resume)
+        return target
     if isinstance(owner, type):
         if not owner.__flags__ & _HEAPTYPE:
             raise UnsupportedTarget("%s: %s is a builtin type, its attributes do not change" % (label, owner.__name__))

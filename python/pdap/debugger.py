@@ -264,8 +264,12 @@ class Debugger:
     def stop_after_line(self, frame: FrameType, bp_id: int, text: str) -> None:
         """A watched value changed in this frame's current line: stop when the line is done (its
         next line, or its caller's call site if it returns)."""
+        step = Step("over", frame, "data breakpoint", [bp_id], text)
+        if self.just_my_code and not self.filter.is_user(frame.f_code):
+            step.any_user = True  # library code changed it: stop at the next line of the program's code
+            step.stop_frame = None
         with self.cond:
-            self.steps[threading.get_ident()] = Step("over", frame, "data breakpoint", [bp_id], text)
+            self.steps[threading.get_ident()] = step
             self._update_modes()
         self.backend.watch_frame(frame)
 
