@@ -591,6 +591,8 @@ class DataBreakpoints:
                 entry = self.codes.get(id(frame.f_code))
                 if entry is not None:
                     entry[1][:] = [bp for bp in entry[1] if bp not in ended]
+                    if not entry[1]:
+                        del self.codes[id(frame.f_code)]  # its lines (DISABLEd at their next event) check nothing now
         return ended
 
     def attribute_set(self, obj: Any, bps: List[DataBreakpoint], caller: FrameType) -> None:
