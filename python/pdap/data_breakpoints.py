@@ -31,7 +31,7 @@ import sys
 import threading
 import weakref
 from types import CodeType, FrameType, ModuleType
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
 from .breakpoints import check_hit, compile_condition
 from .safe_repr import _MISSING as STATIC_MISSING
@@ -102,6 +102,26 @@ class CodeFacts:
         self.subscr = subscr
         self.mutates = mutates or subscr or bool(attrs)
         self.dynamic = dynamic
+
+
+def writer_lines(code: CodeType, name: str) -> FrozenSet[int]:
+    """The lines of a code object whose bytecode stores or deletes the local `name`."""
+    lines = set()
+    line = 0
+    for ins in dis.get_instructions(code):
+        positions = getattr(ins, "positions", None)
+        if positions is None and ins.starts_line is not None:
+            line = int(ins.starts_line)
+        if ins.opname not in _LOCAL_STORES:
+            continue
+        value = ins.argval
+        if value != name and not (isinstance(value, tuple) and name in value):
+            continue
+        if positions is not None and positions.lineno is not None:
+            lines.update(range(positions.lineno, (positions.end_lineno or positions.lineno) + 1))
+        else:
+            lines.add(line)
+    return frozenset(lines)
 
 
 def short_repr(value: Any) -> str:
@@ -207,6 +227,11 @@ class Target:
         # the object, held from dataBreakpointInfo to setDataBreakpoints within one stop (an object
         # without weak references would be gone otherwise)
         self.pinned: Any = None
+        # a local: the lines that store it (None: any line may, through a cell), and whether the
+        # last line that ran in its frame was one of them (then this line compares)
+        self.writers: Optional[FrozenSet[int]] = None
+        self.armed = True
+        self.arms = 0  # how often a writer line ran: a hot one keeps every line's events on
 
     def read(self, owner: Any = None) -> Any:
         """The current value, read without running the program's code (MISSING when unbound)."""
@@ -384,6 +409,10 @@ class DataBreakpoints:
         self._next_candidate = itertools.count(1)
         # id(code) -> (code, breakpoints its lines check): read by the backends (cleared, never replaced)
         self.codes: Dict[int, Tuple[CodeType, List[DataBreakpoint]]] = {}
+        # id(code) -> whether its lines need events only at writer lines and the line after one
+        # (sys.monitoring DISABLEs the others): codes whose checks are all locals of rare writers
+        self.sparse: Dict[int, bool] = {}
+        self.rearm = False  # a writer line ran in sparse code: the backend brings back line events
         self._facts: Dict[int, Tuple[CodeType, CodeFacts]] = {}  # dis once per code object
         self._decided: Dict[int, CodeType] = {}  # codes classified for the current breakpoints
         self.line_checked: List[DataBreakpoint] = []  # breakpoints some code's lines check (not locals)
@@ -508,13 +537,22 @@ class DataBreakpoints:
             if bp.hook is not None:
                 bp.hook.__dict__["_pdap_watches_"].setdefault(bp.target.name, []).append(bp)
         self.locals = [bp for bp in live if bp.target.kind == "local"]
+        for bp in self.locals:
+            target = bp.target
+            code = target.frame.f_code  # type: ignore[union-attr]
+            through_cell = target.name in code.co_cellvars or target.name in code.co_freevars
+            target.writers = None if bp.mutation or through_cell else writer_lines(code, target.name)
+            target.armed = True
+            target.arms = 0
         self.line_checked = [bp for bp in live if bp.target.kind != "local"
                              and (bp.target.kind != "attr" or bp.mutation)]
         self.codes.clear()
         self._decided.clear()
+        self.sparse.clear()
         for bp in self.locals:
             code = bp.target.frame.f_code  # type: ignore[union-attr]
             self.codes.setdefault(id(code), (code, []))[1].append(bp)
+            self.sparse[id(code)] = self.sparse.get(id(code), True) and bp.target.writers is not None
         self.active = bool(live)
 
     # ----- where the lines are checked -----------------------------------------------------------
@@ -549,19 +587,33 @@ class DataBreakpoints:
         return True
 
     # ----- checks (the program's threads) ------------------------------------------------------------
-    def changed(self, frame: FrameType) -> Optional[Tuple[DataBreakpoint, str]]:
-        """At a line or a return of a checked code: the first breakpoint whose value changed and
-        whose conditions hold, with the text of its change."""
+    def changed(self, frame: FrameType, line: int) -> Optional[Tuple[DataBreakpoint, str]]:
+        """At a line (or, line -1, a return) of a checked code: the first breakpoint whose value
+        changed and whose conditions hold, with the text of its change. A local is compared only
+        after a line that stores it."""
         entry = self.codes.get(id(frame.f_code))
         if entry is None:
             return None
         found = None
         for bp in entry[1]:
             target = bp.target
-            if target is None or (target.frame is not None and target.frame is not frame):
+            if target is None:
                 continue
-            if target.kind == "local" and target.frame is None:
-                continue
+            if target.kind == "local":
+                if target.frame is not frame:
+                    continue
+                writers = target.writers
+                if writers is not None:
+                    armed = target.armed
+                    target.armed = line in writers
+                    if target.armed and not armed:
+                        target.arms += 1
+                        if target.arms > 64:
+                            self.sparse[id(frame.f_code)] = False  # a hot writer: events stay on
+                        elif self.sparse.get(id(frame.f_code)):
+                            self.rearm = True  # the next line's event may have been DISABLEd
+                    if not armed:
+                        continue
             value = target.read()
             now = fingerprint(value, bp.mutation)
             if now == bp.last:
@@ -574,6 +626,20 @@ class DataBreakpoints:
             if found is None and check_hit(bp, frame) is not None:
                 found = (bp, text)
         return found
+
+    def line_needed(self, code: CodeType, line: int) -> bool:
+        """Whether a line of a checked code needs its events (sys.monitoring DISABLEs the others
+        until a writer line runs): in sparse code, only writer lines and the line after one."""
+        if not self.sparse.get(id(code)):
+            return True
+        entry = self.codes.get(id(code))
+        if entry is None:
+            return False
+        for bp in entry[1]:
+            target = bp.target
+            if target is not None and (target.armed or line in target.writers):  # type: ignore[operator]
+                return True
+        return False
 
     def frame_gone(self, frame: FrameType) -> List[DataBreakpoint]:
         """A frame returned or unwound: watches of its locals end (their breakpoints unverified)."""

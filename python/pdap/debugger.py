@@ -225,15 +225,18 @@ class Debugger:
         if self.trace_all and frame.f_code is not None and not self.filter.is_agent(frame.f_code):
             self._hold(ident, frame)
 
-    @tracer_event("data breakpoint check")
-    def on_data_line(self, frame: FrameType) -> bool:
+    def on_data_line(self, frame: FrameType, line: int) -> bool:
         """A line of a code object that may change a watched value: stop here (after the line that
         changed it) if one changed and its conditions hold."""
+        try:
+            found = self.data.changed(frame, line)
+        except Exception as exc:  # a fault in pdap never reaches the program
+            self.fault("data breakpoint check", exc)
+            return False
+        if found is None:
+            return False
         ident = threading.get_ident()
         if ident in self.agent_threads or ident in self.inside:
-            return False
-        found = self.data.changed(frame)
-        if found is None:
             return False
         bp, text = found
         self.stop(frame, "data breakpoint", hit_ids=[bp.id], text=text, quiet=True)
@@ -246,7 +249,7 @@ class Debugger:
         ident = threading.get_ident()
         if ident in self.agent_threads or ident in self.inside:
             return
-        found = self.data.changed(frame)
+        found = self.data.changed(frame, -1)
         if self.data.locals:
             for bp in self.data.frame_gone(frame):
                 self.send("breakpoint", {"reason": "changed", "breakpoint": bp.to_dap()})

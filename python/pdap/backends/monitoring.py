@@ -95,8 +95,12 @@ class MonitoringBackend(Backend):
     def _line(self, code: CodeType, line: int) -> Any:
         try:
             dbg = self.dbg
-            if self.data_codes and id(code) in self.data_codes and dbg.on_data_line(getframe(1)):
-                return None  # stopped after the line that changed a watched value
+            if self.data_codes and id(code) in self.data_codes:
+                if dbg.on_data_line(getframe(1), line):
+                    return None  # stopped after the line that changed a watched value
+                if self.data.rearm:
+                    self.data.rearm = False
+                    mon.restart_events()  # a writer line runs: the line after it must report
             last = self.last_line
             if last[0] is code and last[1] == line:
                 hit = last[2]  # a hot line: its breakpoints without two lookups
@@ -108,7 +112,7 @@ class MonitoringBackend(Backend):
                 self.last_line = (code, line, hit)  # one tuple: threads may race here
             if hit is None:
                 if not dbg.trace_all and not dbg.step_in and id(code) not in self.watched_ids:
-                    if id(code) in self.data_codes:
+                    if id(code) in self.data_codes and self.data.line_needed(code, line):
                         return None  # its lines check a data breakpoint
                     return DISABLE  # no breakpoint here and no step watches this code: until restart_events
             elif not dbg.steps and not dbg.trace_all:

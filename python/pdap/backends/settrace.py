@@ -194,7 +194,7 @@ class SettraceBackend(Backend):
             dbg = self.dbg
             if event == "line":
                 code = frame.f_code
-                if self.data_codes and id(code) in self.data_codes and dbg.on_data_line(frame):
+                if self.data_codes and id(code) in self.data_codes and dbg.on_data_line(frame, frame.f_lineno):
                     return frame.f_trace  # stopped after the line that changed a watched value
                 last = self.last_code
                 if last[0] is code:
