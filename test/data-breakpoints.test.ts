@@ -227,6 +227,27 @@ forEachPython("data breakpoints", (target) => {
     }
   });
 
+  it("a global's data breakpoint lasts through restart (canPersist)", async () => {
+    const { s, stop } = await launchTo(target, "READY");
+    try {
+      const found = await info(s, { name: "SETTING", frameId: stop.frames[0].id });
+      assert.ok(found.dataId, found.description);
+      const [bp] = await watch(s, [{ dataId: found.dataId, condition: "SETTING == 'debug'" }]);
+      await s.client.request("restart");
+      // the new process: the same breakpoint (its id is the new process's), stops in configure
+      const hit = await s.client.nextStop();
+      const again = await s.describe(hit);
+      assertAt(again, "configure", program.line("AFTER_GLOBAL"), "data breakpoint");
+      assert.equal(hit.body.description, "SETTING: 'start' -> 'debug'");
+      assert.equal(typeof bp.id, "number");
+      const { code, out } = await finish(s, again.threadId);
+      assert.equal(code, 0);
+      assert.match(out, /slotted True debug\n$/);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("what cannot be watched says why; a write made by setVariable during the stop is no hit", async () => {
     const { s, stop } = await launchTo(target, "READY");
     try {

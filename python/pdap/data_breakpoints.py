@@ -240,12 +240,14 @@ class Target:
             if frame is None:
                 return MISSING
             return frame.f_locals.get(self.name, MISSING)
+        if self.kind == "global":  # found by name each time: a restarted program's __main__ is a new module
+            module = sys.modules.get(self.module)  # type: ignore[arg-type]
+            namespace = getattr(module, "__dict__", None)
+            return namespace.get(self.name, MISSING) if type(namespace) is dict else MISSING
         if owner is None:
             owner = self.pinned if self.pinned is not None else self.holder.get() if self.holder is not None else None
         if owner is None:
             return MISSING
-        if self.kind == "global":
-            return owner.__dict__.get(self.name, MISSING)
         if self.kind == "class_attr":
             return type.__dict__["__dict__"].__get__(owner).get(self.name, MISSING)
         if self.kind == "attr":
@@ -262,6 +264,8 @@ class Target:
     def alive(self) -> bool:
         if self.kind == "local":
             return self.frame is not None
+        if self.kind == "global":
+            return True  # a module global can always be found again (canPersist)
         if self.holder is not None and self.holder.unheld:
             return True  # an attribute watch on an object it does not hold: the object's class knows it
         return self.holder is not None and self.holder.get() is not None
