@@ -10,6 +10,7 @@ import { forEachPython } from "./support/pythons.js";
 import { assertAt, Scenario, type Stop } from "./support/session.js";
 
 const program = fixture("data_bps.py");
+const library = fixture("data_lib.py");
 
 type Info = DebugProtocol.DataBreakpointInfoResponse["body"];
 type StoppedBody = DebugProtocol.StoppedEvent["body"];
@@ -222,6 +223,24 @@ forEachPython("data breakpoints", (target) => {
       const { code, out } = await finish(s, hit.stop.threadId);
       assert.equal(code, 0);
       assert.equal(out, END_OUTPUT);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("library code that sets a watched attribute stops at the program's call into it (justMyCode)", async () => {
+    const { scenario: s, stop } = await Scenario.launchToStop(target, library, ["PARSE_READY"]);
+    try {
+      await s.client.setBreakpoints(library.path, []);
+      const found = await info(s, { name: "options.verbose", frameId: stop.frames[0].id });
+      assert.ok(found.dataId, found.description);
+      await watch(s, [{ dataId: found.dataId }]);
+      const hit = await next(s, stop.threadId);
+      assertAt(hit.stop, "main", library.line("PARSE"), "data breakpoint");
+      assert.equal(hit.body.description, "options.verbose: False -> True");
+      const { code, out } = await finish(s, hit.stop.threadId);
+      assert.equal(code, 0);
+      assert.equal(out, "parsing\nverbose True\n");
     } finally {
       await s.close();
     }
