@@ -333,3 +333,22 @@ onMainTerminal("terminal debugger: watch", (target) => {
     assert.equal(await term().exitStatus(), 0);
   });
 });
+
+onMainTerminal("terminal debugger: watch a local", (target) => {
+  const term = terminalFor(() => runInTerminal(target, ["data_bps.py"]));
+
+  it("stops after the line that rebinds it, and the watchpoint goes when its frame returns", async () => {
+    await term().waitFor("(pdap)");
+    await term().command(`b ${program.line("ACC_LOOP")}`);
+    await term().command("c");
+    assert.equal(await term().command("watch total"), "Watchpoint 2: total (local variable of accumulate)");
+    await term().command("clear 1");
+    const hit = await term().command("c");
+    assert.deepEqual(stopsIn(hit), [`> accumulate() at data_bps.py:${program.line("ACC_AFTER")}`]);
+    assert.match(hit, /\(watchpoint 2, total: 0 -> 10\)/);
+    const end = await term().command("c");
+    assert.match(end, /^Watchpoint 2 deleted: total: its frame has returned$/m);
+    assert.match(end, /^slotted True debug$/m);
+    assert.equal(await term().exitStatus(), 0);
+  });
+});
