@@ -233,8 +233,10 @@ class Debugger:
         except Exception as exc:  # a fault in pdap never reaches the program
             self.fault("data breakpoint check", exc)
             return False
-        if found is None:
-            return False
+        return found is not None and self.on_data_change(frame, found)
+
+    def on_data_change(self, frame: FrameType, found: Tuple[DataBreakpoint, str]) -> bool:
+        """A watched value changed, seen at this line (the backends' fast path calls this directly)."""
         ident = threading.get_ident()
         if ident in self.agent_threads or ident in self.inside:
             return False

@@ -194,8 +194,13 @@ class SettraceBackend(Backend):
             dbg = self.dbg
             if event == "line":
                 code = frame.f_code
-                if self.data_codes and id(code) in self.data_codes and dbg.on_data_line(frame, frame.f_lineno):
-                    return frame.f_trace  # stopped after the line that changed a watched value
+                if self.data_codes and id(code) in self.data_codes:
+                    found = self.data.changed(frame, frame.f_lineno)
+                    if found is not None and dbg.on_data_change(frame, found):
+                        return frame.f_trace  # stopped after the line that changed a watched value
+                    if not dbg.wide and not dbg.steps and not self._unwinding and \
+                            self.by_raw_filename.get(code.co_filename, UNKNOWN) is None:
+                        return frame.f_trace  # no breakpoint in its file, no step: nothing more here
                 last = self.last_code
                 if last[0] is code:
                     table = last[1]  # a hot loop: its file's breakpoints without a lookup
