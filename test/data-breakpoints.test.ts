@@ -135,6 +135,10 @@ forEachPython("data breakpoints", (target) => {
       const found = await info(s, { name: "SETTING", frameId: stop.frames[0].id });
       assert.ok(found.dataId, found.description);
       assert.equal(found.canPersist, true);
+      assert.equal(found.description, "SETTING (global)");
+      const globals = (await s.client.scopes(stop.frames[0].id))[1];
+      const fromView = await info(s, { variablesReference: globals.variablesReference, name: "SETTING" });
+      assert.equal(fromView.dataId, found.dataId, "the Globals view names the same global");
       const [bp] = await watch(s, [{ dataId: found.dataId }]);
       const hit = await next(s, stop.threadId);
       assertAt(hit.stop, "configure", program.line("AFTER_GLOBAL"), "data breakpoint");
