@@ -22,6 +22,22 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   supportsExceptionFilterOptions: true,
   supportsBreakpointLocationsRequest: true,
   supportsGotoTargetsRequest: true,
+  supportsDataBreakpoints: true,
+  breakpointModes: [
+    {
+      mode: "change",
+      label: "Value change",
+      description: "Stop when the value is replaced (assigned, deleted)",
+      appliesTo: ["data"],
+    },
+    {
+      mode: "mutation",
+      label: "Value change or mutation",
+      description:
+        "Also stop when the value itself changes in place (a list appended to, a dict updated), compared by a shallow snapshot",
+      appliesTo: ["data"],
+    },
+  ],
   exceptionBreakpointFilters: [
     {
       filter: "raised",
