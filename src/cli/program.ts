@@ -76,7 +76,7 @@ export class TerminalProgram {
       ]);
       clearTimeout(timer);
     }
-    if (typeof this.stdin !== "string") await this.stdin.keyboard.quiet();
+    if (typeof this.stdin !== "string") await this.stdin.keyboard.drained();
   }
 
   /** When the debugger itself goes (a closed terminal, a crash), the program it started goes too. */
