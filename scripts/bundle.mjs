@@ -1,5 +1,5 @@
 // Bundles pdap with esbuild, after tsc has type-checked it:
-// - dist/bundle/pdap.cjs: the `pdap` command (bin/pdap.js loads it), one CommonJS file: Node.js 20
+// - dist/bundle/pdap.cjs: the `pdap` command (bin/pdap.cjs loads it), one CommonJS file: Node.js 20
 //   loads it in half the time its ES module loader takes for the same code split into chunks
 //   (measured: ~9 ms against ~19 ms), and a command's modules (the adapter, the terminal
 //   debugger, ps) are still evaluated only when it needs them (esbuild defers each dynamic import);

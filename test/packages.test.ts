@@ -98,7 +98,7 @@ describe("the npm package", () => {
     );
     const files: string[] = listing[0].files.map((f: { path: string }) => f.path);
     for (const needed of [
-      "bin/pdap.js",
+      "bin/pdap.cjs",
       "dist/bundle/pdap.cjs",
       "python/pdap/__init__.py",
       "python/sitecustomize.py",
