@@ -159,7 +159,9 @@ class Agent:
             raise RuntimeError("pdap: this process already has a debug client")
         self.token = token
         try:
-            sock = socket.create_connection((host, port), timeout=timeout)
+            # an ASCII host as bytes: getaddrinfo would otherwise load the IDNA codec (a few ms at start)
+            name = host.encode("ascii") if host.isascii() else host
+            sock = socket.create_connection((name, port), timeout=timeout)  # type: ignore[arg-type]
         except socket.timeout:
             raise ConnectionError("pdap: no answer from the adapter at %s:%d within %g s"
                                   % (host, port, timeout)) from None
