@@ -89,7 +89,7 @@ def _run_shadowed():
 
         module = importlib.util.module_from_spec(spec)
         sys.modules["sitecustomize"] = module
-        spec.loader.exec_module(module)
+        spec.loader.exec_module(module)  # type: ignore[attr-defined]  # every path loader has it
 
 
 def _enable_attach():

@@ -553,7 +553,8 @@ class Agent:
         line = args.get("line")
         if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not isinstance(line, int):
             raise TypeError("breakpointLocations needs source.path and line")
-        end = args.get("endLine") if isinstance(args.get("endLine"), int) else line
+        end_line = args.get("endLine")
+        end = end_line if isinstance(end_line, int) else line
         lines = SourceLines(source["path"])
         if lines.error:
             raise LookupError(lines.error)
