@@ -1,0 +1,50 @@
+// What CPython's own regression tests noticed under pdap (the fidelity suite's known defects),
+// each as a small program whose output tells: a forked child that nobody debugs has no thread of
+// pdap's; a thread the debugger stopped in is freed once the program drops it.
+import assert from "node:assert/strict";
+import { after, it } from "node:test";
+import { DapClient } from "../src/client/client.js";
+import { fixture } from "./support/fixtures.js";
+import { forEachPython } from "./support/pythons.js";
+import { assertAt, Scenario } from "./support/session.js";
+
+const forkThreads = fixture("sacred/fork_threads.py");
+const threadFails = fixture("sacred/thread_fails.py");
+
+forEachPython("a forked child that runs undebugged has no thread of pdap's", (target) => {
+  let client: DapClient | undefined;
+  after(() => client?.disconnect());
+
+  it("sys._current_frames() in the child holds its one thread (a client without startDebugging)", async () => {
+    client = DapClient.spawnAdapter();
+    await client.begin(
+      "launch",
+      { program: forkThreads.path, python: target.python, backend: target.backend },
+      { supportsStartDebuggingRequest: false },
+    );
+    const s = new Scenario(client, target);
+    assert.equal(await s.exitCode(), 0);
+    assert.equal(client.output("stdout"), "threads in the forked child: one\n");
+    assert.match(client.output("console"), /child \d+ runs undebugged/);
+  });
+});
+
+forEachPython("a thread the debugger stopped in is freed after the resume", (target) => {
+  let s: Scenario | undefined;
+  after(() => s?.close());
+
+  it("the uncaught-exception stop keeps no reference to the thread once it is resumed", async () => {
+    const client = DapClient.spawnAdapter();
+    s = new Scenario(client, target);
+    await client.begin(
+      "launch",
+      { program: threadFails.path, python: target.python, backend: target.backend },
+      { configure: () => client.request("setExceptionBreakpoints", { filters: ["uncaught"] }) },
+    );
+    const stop = await s.stop();
+    assertAt(stop, "run", threadFails.line("RAISE"), "exception");
+    await s.client.request("continue", { threadId: stop.threadId });
+    assert.equal(await s.exitCode(), 0);
+    assert.equal(s.client.output("stdout"), "thread freed: True\n");
+  });
+});
