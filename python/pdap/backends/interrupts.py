@@ -10,12 +10,17 @@ Rearm puts it back at once, from the object that clearing frees.
 """
 from __future__ import annotations
 
+import dis
 import signal
 import sys
 from types import CodeType, FrameType, TracebackType
 from typing import Any, Callable, Optional, Set
 
 IsCode = Callable[[CodeType], bool]
+
+# where a frame is when it is entered or resumed (a generator at its yield; RESUME from 3.11): a
+# running frame that calls sys.settrace is at a call instead
+_ENTRY_OPS = {dis.opmap[name] for name in ("RESUME", "YIELD_VALUE", "YIELD_FROM") if name in dis.opmap}
 
 
 def _handler_codes() -> Set[CodeType]:
@@ -124,8 +129,8 @@ class FrameGuard:
 class ThreadGuard:
     """What the main thread's own trace function holds (signals are handled in the main thread
     only). When its 'call' event raises (a signal handler's exception even at the tracer's first
-    instruction), CPython switches tracing off and so frees this guard while the new frame has not
-    run yet: it hands that frame a Rearm, which the clearing of its f_trace then frees."""
+    instruction), CPython switches tracing off and so frees this guard while the new (or resumed)
+    frame has not run yet: it hands that frame a Rearm, which the clearing of its f_trace then frees."""
 
     __slots__ = ("backend",)
 
@@ -138,7 +143,8 @@ class ThreadGuard:
             if backend.global_tracer is None or sys.gettrace() is not None:
                 return
             frame = sys._getframe(1)
-            if frame.f_lasti > 0 or isinstance(frame.f_trace, Rearm):
+            lasti = frame.f_lasti
+            if lasti > 0 and frame.f_code.co_code[lasti] not in _ENTRY_OPS or isinstance(frame.f_trace, Rearm):
                 return  # a running frame set another trace function, or the tracer's Rearm is there
             frame.f_trace = Rearm(backend, frame, None, backend.strip_once)
         except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
