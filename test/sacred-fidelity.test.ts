@@ -1,7 +1,8 @@
 // What CPython's own regression tests noticed under pdap (the fidelity suite's known defects),
 // each as a small program whose output tells: a forked child that nobody debugs has no thread of
 // pdap's; a thread the debugger stopped in is freed once the program drops it; a signal that lands
-// as a generator resumes is raised where plain Python raises it, and tracing goes on.
+// as a generator resumes is raised where plain Python raises it, and tracing goes on; a program
+// that recurses into the recursion limit keeps the trace function it read before.
 import assert from "node:assert/strict";
 import { after, it } from "node:test";
 import { DapClient } from "../src/client/client.js";
@@ -12,6 +13,7 @@ import { assertAt, Scenario } from "./support/session.js";
 const forkThreads = fixture("sacred/fork_threads.py");
 const threadFails = fixture("sacred/thread_fails.py");
 const generatorSignal = fixture("sacred/generator_signal.py");
+const recursionLimit = fixture("sacred/recursion_limit.py");
 
 forEachPython("a forked child that runs undebugged has no thread of pdap's", (target) => {
   let client: DapClient | undefined;
@@ -69,11 +71,32 @@ forEachPython("a signal at a generator's resumption is raised inside the generat
     assertAt(stop, "<module>", generatorSignal.line("AFTER"), "breakpoint");
     await s.client.request("continue", { threadId: stop.threadId });
     assert.equal(await s.exitCode(), 0);
-    const [generator, yieldFrom, done] = s.client.output("stdout").split("\n");
+    const [generator, yieldFrom, unchanged] = s.client.output("stdout").split("\n");
     assert.equal(generator, "generator: StopIteration: caught in inner");
     // declared in test/fidelity/exceptions.ts: from 3.11, CPython raises it in the outer generator
     // under any sys.settrace debugger, before the trace function runs a line
     if (!delegationDeclared(target)) assert.equal(yieldFrom, "yield from: StopIteration: caught in inner");
-    assert.equal(done, "done");
+    assert.equal(unchanged, "trace function unchanged: True");
+  });
+});
+
+forEachPython("a RecursionError at the recursion limit leaves tracing as it was", (target) => {
+  let s: Scenario | undefined;
+  after(() => s?.close());
+
+  it("the program catches it; sys.gettrace() is what it was before, and breakpoints still stop", async () => {
+    ({ scenario: s } = await Scenario.launch(
+      target,
+      { program: recursionLimit.path },
+      { [recursionLimit.path]: [recursionLimit.line("AFTER")] },
+    ));
+    const stop = await s.stop();
+    assertAt(stop, "<module>", recursionLimit.line("AFTER"), "breakpoint");
+    await s.client.request("continue", { threadId: stop.threadId });
+    assert.equal(await s.exitCode(), 0);
+    assert.equal(
+      s.client.output("stdout"),
+      "python: RecursionError\njson: RecursionError\ntrace function unchanged: True\n",
+    );
   });
 });

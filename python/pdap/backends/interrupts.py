@@ -13,6 +13,7 @@ from __future__ import annotations
 import dis
 import signal
 import sys
+from functools import partial
 from types import CodeType, FrameType, TracebackType
 from typing import Any, Callable, Optional, Set
 
@@ -21,6 +22,9 @@ IsCode = Callable[[CodeType], bool]
 # where a frame is when it is entered or resumed (a generator at its yield; RESUME from 3.11): a
 # running frame that calls sys.settrace is at a call instead
 _ENTRY_OPS = {dis.opmap[name] for name in ("RESUME", "YIELD_VALUE", "YIELD_FROM") if name in dis.opmap}
+# where a frame is while it calls a function (co_code is never specialised)
+_CALL_OPS = {dis.opmap[name] for name in ("CALL", "CALL_KW", "CALL_FUNCTION_EX", "PRECALL", "CALL_FUNCTION",
+                                           "CALL_FUNCTION_KW", "CALL_METHOD") if name in dis.opmap}
 
 
 def _handler_codes() -> Set[CodeType]:
@@ -83,17 +87,24 @@ class Rearm:
     clears that frame's f_trace and the thread's trace function, which frees this object, whose
     finaliser installs both again (the exception then reaches the program with tracing on)."""
 
-    __slots__ = ("backend", "frame", "tracer", "caller_tracer")
+    __slots__ = ("backend", "frame", "tracer", "caller_tracer", "thread_tracer")
 
-    def __init__(self, backend: Any, frame: FrameType, tracer: Any, caller_tracer: Any) -> None:
+    def __init__(self, backend: Any, frame: FrameType, tracer: Any, caller_tracer: Any,
+                 thread_tracer: Any = None) -> None:
         self.backend = backend
         self.frame = frame
         self.tracer = tracer  # the frame's own tracer once the exception is in it (None: untraced)
         self.caller_tracer = caller_tracer  # set on an untraced caller so that its 'exception' event comes
+        # the thread's trace function to put back, when known: then no Python call is needed here
+        # (near the recursion limit, where a RecursionError switched tracing off, there is no room)
+        self.thread_tracer = thread_tracer
 
     def __del__(self) -> None:
         try:
-            self.backend.reinstall()
+            if self.thread_tracer is not None:
+                sys.settrace(self.thread_tracer)
+            else:
+                self.backend.reinstall()
             self.frame.f_trace = self.tracer
             caller = self.frame.f_back
             if self.caller_tracer is not None and caller is not None and caller.f_trace is None:
@@ -124,6 +135,57 @@ class FrameGuard:
                 frame.f_trace = self.backend.new_tracer()
         except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
             pass
+
+
+_REARM_ROOM = 4  # frames Rearm needs to run (its __del__, and the audit hook sys.settrace calls)
+
+
+def _room(frames: int) -> None:
+    """Raises RecursionError unless this many more Python frames fit under the recursion limit."""
+    if frames > 0:
+        _room(frames - 1)
+
+
+def switch_off_watch(backend: Any) -> Callable[[str, Any], None]:
+    """An audit hook (installed once; it stays, inert, once pdap uninstalls): CPython audits
+    "sys.settrace" when it switches tracing off for a thread whose trace function raised
+    (trace_trampoline), just before it does: for an event of a frame that is not calling a function
+    (so not the program's own sys.settrace), the hook hands the frame a Rearm, freed (so tracing
+    installed again) when CPython clears the frame's f_trace right after. Unlike ThreadGuard it works while the program
+    holds the trace function (regrtest keeps what sys.gettrace() returned). At the recursion limit,
+    where Rearm would have no room to run, the hook fails instead (as the trace function did, with a
+    RecursionError), and CPython then keeps tracing on."""
+    getframe = sys._getframe
+    gettrace = sys.gettrace
+
+    def hook(event: str, args: Any) -> None:
+        if event != "sys.settrace":
+            return
+        try:
+            if backend.global_tracer is None:
+                return
+            frame = getframe(1)
+            code = frame.f_code
+            lasti = frame.f_lasti
+            op = code.co_code[lasti] if lasti >= 0 else -1
+            if op in _CALL_OPS:
+                return  # a frame that calls sys.settrace (or C code that does): the program's own choice
+            trace = frame.f_trace
+            if isinstance(trace, Rearm) or backend.dbg.filter.is_agent(code):
+                return
+            if type(trace) is partial and isinstance(trace.__dict__.get("guard"), FrameGuard):
+                return  # pdap's own tracer of a traced frame: its FrameGuard puts it back
+            _room(_REARM_ROOM)
+            # a trace function failed in this frame's event: if it was entered or resumed, the
+            # exception goes to its caller, whose 'exception' event takes pdap's frames out of it
+            entry = lasti < 0 or op in _ENTRY_OPS
+            frame.f_trace = Rearm(backend, frame, None, backend.strip_once if entry else None, gettrace())
+        except RecursionError:
+            raise  # no room for Rearm to run: failing this audit keeps tracing on (the error is a RecursionError all the same)
+        except BaseException:  # noqa: BLE001 - an audit hook that raises would fail the program's call
+            pass
+
+    return hook
 
 
 class ThreadGuard:

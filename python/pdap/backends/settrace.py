@@ -9,13 +9,22 @@ import dis
 import functools
 import sys
 import threading
+import weakref
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
 from ..breakpoints import plain_condition
 from ..sources import code_lines
 from .base import NO_CODE, UNKNOWN, Backend
-from .interrupts import FrameGuard, Rearm, ThreadGuard, from_signal_handler, program_tail, strip_after
+from .interrupts import (
+    FrameGuard,
+    Rearm,
+    ThreadGuard,
+    from_signal_handler,
+    program_tail,
+    strip_after,
+    switch_off_watch,
+)
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
@@ -29,6 +38,13 @@ _RETURN_OPS = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if n
 _YIELD_FROM = dis.opmap.get("YIELD_FROM", -1)
 _RESUME = dis.opmap.get("RESUME", -1)
 _GENERATOR_FLAGS = 0x0020 | 0x0080 | 0x0100 | 0x0200  # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
+
+
+_audit_hook_added = False  # audit hooks cannot be removed: one per process, inert when not installed
+
+
+def _NOTHING() -> Any:
+    return None
 
 
 class SettraceBackend(Backend):
@@ -66,9 +82,17 @@ class SettraceBackend(Backend):
         # per thread: a signal handler's exception taken at the resumption of a `yield from`, for the
         # generator it delegates to (plain Python does not check for signals at that resumption)
         self._for_delegate: Dict[int, BaseException] = {}
+        # the main thread's trace function while it lives: installed again as the same object, so a
+        # program that compares sys.gettrace() before and after (regrtest) sees no change
+        self._main_tracer: Callable[[], Any] = _NOTHING
 
     def install(self) -> None:
+        global _audit_hook_added
         tracer = self.global_tracer = self._global_tracer()
+        self._main_tracer = _NOTHING
+        if not _audit_hook_added:
+            _audit_hook_added = True
+            sys.addaudithook(switch_off_watch(self))
         settrace_all = getattr(threading, "settrace_all_threads", None)
         if settrace_all is not None:
             settrace_all(tracer)  # also threads that already run (3.12+)
@@ -81,12 +105,17 @@ class SettraceBackend(Backend):
         """This thread's trace function: in the main thread, one that holds a ThreadGuard."""
         tracer: Any = self.global_tracer
         if tracer is not None and threading.current_thread() is threading.main_thread():
-            tracer = functools.partial(tracer)
-            tracer.guard = ThreadGuard(self)
+            main = self._main_tracer()
+            if main is None:
+                main = functools.partial(tracer)
+                main.guard = ThreadGuard(self)
+                self._main_tracer = weakref.ref(main)
+            tracer = main
         sys.settrace(tracer)
 
     def uninstall(self) -> None:
-        self.global_tracer = None  # frame guards no longer install it again
+        self.global_tracer = None  # frame guards (and the audit hook) no longer install it again
+        self._main_tracer = _NOTHING
         threading.settrace(None)  # type: ignore[arg-type]
         sys.settrace(None)
 
