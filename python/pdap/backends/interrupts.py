@@ -6,7 +6,8 @@ wait. Such an exception belongs to the program. The backends give it back to the
 (re-raised from the tracer, with pdap's frames taken out of its traceback), and a stop keeps it
 until the client resumes the thread. On sys.settrace, CPython switches tracing off for a thread
 whose trace function raises (trace_trampoline: PyEval_SetTrace(NULL) and frame.f_trace cleared);
-Rearm puts it back at once, from the object that clearing frees.
+Rearm puts it back at once, from the object that clearing frees: a traced frame's FrameGuard, or a
+Rearm that the audit hook on "sys.settrace" hands the frame (see switch_off_watch).
 """
 from __future__ import annotations
 
@@ -147,23 +148,27 @@ def _room(frames: int) -> None:
 
 
 def switch_off_watch(backend: Any) -> Callable[[str, Any], None]:
-    """An audit hook (installed once; it stays, inert, once pdap uninstalls): CPython audits
+    """An audit hook (installed once; it stays, inert, once pdap uninstalls). CPython audits
     "sys.settrace" when it switches tracing off for a thread whose trace function raised
-    (trace_trampoline), just before it does: for an event of a frame that is not calling a function
-    (so not the program's own sys.settrace), the hook hands the frame a Rearm, freed (so tracing
-    installed again) when CPython clears the frame's f_trace right after. Unlike ThreadGuard it works while the program
-    holds the trace function (regrtest keeps what sys.gettrace() returned). At the recursion limit,
-    where Rearm would have no room to run, the hook fails instead (as the trace function did, with a
-    RecursionError), and CPython then keeps tracing on."""
-    getframe = sys._getframe
+    (trace_trampoline), just before it does: when that is pdap's trace function, for an event of a
+    frame that is not calling a function (so not the program's own sys.settrace), the hook hands
+    the frame a Rearm, which CPython frees right after as it clears the frame's f_trace, so tracing
+    is installed again. A signal handler's exception at the trace function's first instruction
+    (before any of its code can catch it) comes this way, whether or not the program holds the
+    trace function (regrtest keeps what sys.gettrace() returned). At the recursion limit, where
+    the trace function cannot even be called, neither can the hook: CPython then keeps tracing on.
+    The hook never raises (its frame would show in the program's traceback), and allocates as
+    little as it can (a program may count on when the garbage collector runs)."""
     gettrace = sys.gettrace
+    getframe = sys._getframe
 
     def hook(event: str, args: Any) -> None:
         if event != "sys.settrace":
             return
         try:
-            if backend.global_tracer is None:
-                return
+            tracer = gettrace()
+            if tracer is None or tracer is not backend.global_tracer:
+                return  # tracing is not pdap's: whatever happens to it is the program's
             frame = getframe(1)
             code = frame.f_code
             lasti = frame.f_lasti
@@ -171,43 +176,18 @@ def switch_off_watch(backend: Any) -> Callable[[str, Any], None]:
             if op in _CALL_OPS:
                 return  # a frame that calls sys.settrace (or C code that does): the program's own choice
             trace = frame.f_trace
-            if isinstance(trace, Rearm) or backend.dbg.filter.is_agent(code):
+            if type(trace) is Rearm:
                 return
-            if type(trace) is partial and isinstance(trace.__dict__.get("guard"), FrameGuard):
+            if type(trace) is partial and type(trace.__dict__.get("guard")) is FrameGuard:
                 return  # pdap's own tracer of a traced frame: its FrameGuard puts it back
             _room(_REARM_ROOM)
+            if backend.dbg.filter.is_agent(code):
+                return
             # a trace function failed in this frame's event: if it was entered or resumed, the
             # exception goes to its caller, whose 'exception' event takes pdap's frames out of it
             entry = lasti < 0 or op in _ENTRY_OPS
-            frame.f_trace = Rearm(backend, frame, None, backend.strip_once if entry else None, gettrace())
-        except RecursionError:
-            raise  # no room for Rearm to run: failing this audit keeps tracing on (the error is a RecursionError all the same)
-        except BaseException:  # noqa: BLE001 - an audit hook that raises would fail the program's call
+            frame.f_trace = Rearm(backend, frame, None, backend.strip_once if entry else None, tracer)
+        except BaseException:  # noqa: BLE001 - near the recursion limit, or late in shutdown
             pass
 
     return hook
-
-
-class ThreadGuard:
-    """What the main thread's own trace function holds (signals are handled in the main thread
-    only). When its 'call' event raises (a signal handler's exception even at the tracer's first
-    instruction), CPython switches tracing off and so frees this guard while the new (or resumed)
-    frame has not run yet: it hands that frame a Rearm, which the clearing of its f_trace then frees."""
-
-    __slots__ = ("backend",)
-
-    def __init__(self, backend: Any) -> None:
-        self.backend = backend
-
-    def __del__(self) -> None:
-        try:
-            backend = self.backend
-            if backend.global_tracer is None or sys.gettrace() is not None:
-                return
-            frame = sys._getframe(1)
-            lasti = frame.f_lasti
-            if lasti > 0 and frame.f_code.co_code[lasti] not in _ENTRY_OPS or isinstance(frame.f_trace, Rearm):
-                return  # a running frame set another trace function, or the tracer's Rearm is there
-            frame.f_trace = Rearm(backend, frame, None, backend.strip_once)
-        except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
-            pass

@@ -9,7 +9,6 @@ import dis
 import functools
 import sys
 import threading
-import weakref
 from types import CodeType, FrameType
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
@@ -19,7 +18,6 @@ from .base import NO_CODE, UNKNOWN, Backend
 from .interrupts import (
     FrameGuard,
     Rearm,
-    ThreadGuard,
     from_signal_handler,
     program_tail,
     strip_after,
@@ -41,10 +39,6 @@ _GENERATOR_FLAGS = 0x0020 | 0x0080 | 0x0100 | 0x0200  # CO_GENERATOR, CO_COROUTI
 
 
 _audit_hook_added = False  # audit hooks cannot be removed: one per process, inert when not installed
-
-
-def _NOTHING() -> Any:
-    return None
 
 
 class SettraceBackend(Backend):
@@ -82,14 +76,10 @@ class SettraceBackend(Backend):
         # per thread: a signal handler's exception taken at the resumption of a `yield from`, for the
         # generator it delegates to (plain Python does not check for signals at that resumption)
         self._for_delegate: Dict[int, BaseException] = {}
-        # the main thread's trace function while it lives: installed again as the same object, so a
-        # program that compares sys.gettrace() before and after (regrtest) sees no change
-        self._main_tracer: Callable[[], Any] = _NOTHING
 
     def install(self) -> None:
         global _audit_hook_added
         tracer = self.global_tracer = self._global_tracer()
-        self._main_tracer = _NOTHING
         if not _audit_hook_added:
             _audit_hook_added = True
             sys.addaudithook(switch_off_watch(self))
@@ -102,20 +92,12 @@ class SettraceBackend(Backend):
         self.breakpoints_changed()
 
     def reinstall(self) -> None:
-        """This thread's trace function: in the main thread, one that holds a ThreadGuard."""
-        tracer: Any = self.global_tracer
-        if tracer is not None and threading.current_thread() is threading.main_thread():
-            main = self._main_tracer()
-            if main is None:
-                main = functools.partial(tracer)
-                main.guard = ThreadGuard(self)
-                self._main_tracer = weakref.ref(main)
-            tracer = main
-        sys.settrace(tracer)
+        """This thread's trace function: every thread's is the same object, installed again as that
+        object, so a program that compares sys.gettrace() before and after (regrtest) sees no change."""
+        sys.settrace(self.global_tracer)
 
     def uninstall(self) -> None:
         self.global_tracer = None  # frame guards (and the audit hook) no longer install it again
-        self._main_tracer = _NOTHING
         threading.settrace(None)  # type: ignore[arg-type]
         sys.settrace(None)
 
@@ -140,6 +122,8 @@ class SettraceBackend(Backend):
                     return decide(frame.f_code)
                 return new_tracer() if traced else None
             except BaseException as exc:
+                if exc.__class__ is RecursionError:
+                    return None  # at the limit (pdap's frames count): the program hits it a call later
                 if not owned_by_program(exc):
                     return None  # pdap's fault (reported), or late in shutdown: the frame runs untraced
                 if frame.f_lasti > 0:
@@ -317,6 +301,8 @@ class SettraceBackend(Backend):
                 self._leave(frame, arg, False)
             return frame.f_trace
         except BaseException as exc:
+            if exc.__class__ is RecursionError:
+                return frame.f_trace  # at the limit (pdap's frames count): the program hits it a call later
             if isinstance(exc, Exception) and not from_signal_handler(exc):
                 self.dbg.fault("a traced event", exc)  # a fault in pdap never reaches the program
                 return frame.f_trace
