@@ -235,6 +235,8 @@ class SettraceBackend(Backend):
             self._decided_codes[id(code)] = code
             return self.new_tracer() if holds else None
         except Exception as exc:  # a fault in pdap never reaches the program
+            if exc.__class__ is RecursionError:
+                return None  # at the limit (pdap's frames count), not a fault: decided at the next call
             if from_signal_handler(exc):
                 raise  # the program's: the global tracer gives it back
             self.dbg.fault("a new frame", exc)
