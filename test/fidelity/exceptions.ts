@@ -33,7 +33,7 @@ export const EXCEPTIONS: DeclaredException[] = [
   },
   {
     test: "test.test_frame.TestIncompleteFrameAreInvisible.test_sneaky_frame_object",
-    versions: ["3.11"],
+    versions: ["3.11", "3.12"],
     backends: ["settrace"],
     reason:
       "it needs a generator whose frame object does not exist yet when the generator is resumed; under any sys.settrace debugger the trace function's 'call' event creates it at the first resumption",
