@@ -93,5 +93,6 @@ def start_child(forked: bool = False) -> bool:
             "host": host, "childToken": token, "argv": list(getattr(sys, "orig_argv", sys.argv)),
             "forked": forked}
     if _request(target, "announceChild", body) is not None:
+        agent.stop_listening()  # no thread of pdap's is left in a child that runs on undebugged
         return False  # the adapter refused it and said why in the session's console
     return agent.configured.wait(ATTACH_WAIT)
