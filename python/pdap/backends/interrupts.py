@@ -186,7 +186,8 @@ def switch_off_watch(backend: Any) -> Callable[[str, Any], None]:
             # a trace function failed in this frame's event: if it was entered or resumed, the
             # exception goes to its caller, whose 'exception' event takes pdap's frames out of it
             entry = lasti < 0 or op in _ENTRY_OPS
-            frame.f_trace = Rearm(backend, frame, None, backend.strip_once if entry else None, tracer)
+            frame.f_trace = Rearm(  # type: ignore[assignment]  # a callable object
+                backend, frame, None, backend.strip_once if entry else None, tracer)
         except BaseException:  # noqa: BLE001 - near the recursion limit, or late in shutdown
             pass
 

@@ -105,7 +105,7 @@ class MonitoringBackend(Backend):
             if last[0] is code and last[1] == line:
                 hit = last[2]  # a hot line: its breakpoints without two lookups
             else:
-                table = self.by_raw_filename.get(code.co_filename, UNKNOWN)
+                table: Any = self.by_raw_filename.get(code.co_filename, UNKNOWN)
                 if table is UNKNOWN:
                     table = self.for_filename(code.co_filename)
                 hit = table.get(line) if table is not None else None
@@ -119,7 +119,7 @@ class MonitoringBackend(Backend):
                 # a plain condition on a hot line: its compiled test, inline (see LineHits)
                 if hit.test_code is code:
                     try:
-                        false = not hit.test(getframe(1).f_locals)
+                        false = not hit.test(getframe(1).f_locals)  # type: ignore[misc]  # set with test_code
                     except Exception:
                         false = None  # evaluated again below, where the error is shown
                 else:

@@ -202,7 +202,8 @@ class SettraceBackend(Backend):
         self._reraised[threading.get_ident()] = exc
         exc.with_traceback(program_tail(exc.__traceback__, filter.is_agent, filter.is_user))
         # a new frame (tracer None): its caller gets the 'exception' event that cleans the traceback
-        frame.f_trace = Rearm(self, frame, tracer, None if tracer is not None else self.strip_once)
+        frame.f_trace = Rearm(  # type: ignore[assignment]  # a callable object
+            self, frame, tracer, None if tracer is not None else self.strip_once)
 
     def _strip_reraised(self, frame: FrameType, arg: Any) -> None:
         """The 'exception' event of an exception that came out of pdap's tracer (re-raised, or
@@ -279,7 +280,7 @@ class SettraceBackend(Backend):
                 if last[0] is code:
                     table = last[1]  # a hot loop: its file's breakpoints without a lookup
                 else:
-                    table = self.by_raw_filename.get(code.co_filename, UNKNOWN)
+                    table: Any = self.by_raw_filename.get(code.co_filename, UNKNOWN)
                     if table is UNKNOWN:
                         table = self.for_filename(code.co_filename)
                     self.last_code = (code, table)  # one tuple: threads may race here
@@ -289,7 +290,7 @@ class SettraceBackend(Backend):
                     # a plain condition on a hot line: its compiled test, inline (see LineHits)
                     if hit.test_code is code:
                         try:
-                            held = bool(hit.test(frame.f_locals))
+                            held = bool(hit.test(frame.f_locals))  # type: ignore[misc]  # set with test_code
                         except Exception:
                             held = None  # evaluated again by on_line, where the error is shown
                     else:
