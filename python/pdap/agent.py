@@ -121,7 +121,6 @@ class Agent:
             "stepIn": self._resume("in"),
             "stepOut": self._resume("out"),
             "pause": self._pause,
-            "disconnect": self._disconnect,
             "setFunctionBreakpoints": self._set_function_breakpoints,
             "setExceptionBreakpoints": self._set_exception_breakpoints,
             "setDataBreakpoints": self._set_data_breakpoints,
@@ -590,9 +589,6 @@ class Agent:
     def _pause(self, args: Dict[str, Any]) -> None:
         self.debugger.pause(args.get("threadId"))
         return None
-
-    def _disconnect(self, args: Dict[str, Any]) -> None:
-        return None  # the link closes after the response; _serve then clears the client's state
 
 
     def _after_fork_in_child(self) -> None:

@@ -274,6 +274,3 @@ class BreakpointTable:
             found = self.by_path.get(key) or None
             self.by_raw_filename[co_filename] = found
             return found
-
-    def hit(self, bp: Breakpoint, frame: FrameType) -> "Optional[str]":
-        return check_hit(bp, frame)
