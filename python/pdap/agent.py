@@ -131,6 +131,12 @@ class Agent:
         self.inspector = Inspector(self.debugger)
         self._handlers.update(self.inspector.handlers())
         self._handlers.update({"source": self._source})
+        self.after_response: List[Callable[[], None]] = []  # events that must follow a response
+        with isolation.imports():
+            from .recorder import Recorder
+            from .timeline import Timeline
+        self.timeline = Timeline(self.debugger, Recorder(self.debugger), self._send_event, self.after_response.append)
+        self._handlers.update(self.timeline.handlers(self._handlers))  # step back: wraps the live handlers
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork_in_child)
 
@@ -450,6 +456,8 @@ class Agent:
             if watch is not None:
                 watch.set()
         link.respond(request, body)
+        while self.after_response:
+            self.after_response.pop(0)()
         if command == "configurationDone":
             self.configured.set()  # only now: a program that ends at once must not beat the response
 

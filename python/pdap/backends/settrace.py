@@ -159,6 +159,9 @@ class SettraceBackend(Backend):
                 self._decided_version = version
             table = self.for_filename(code.co_filename)
             holds = table is not None and any(line in table for line in code_lines(code))
+            recorder = self.dbg.recorder
+            if not holds and recorder is not None:
+                holds = recorder.in_scope(code)  # step back records this code's events
             self._frame_tracer[id(code)] = holds
             self._decided_codes[id(code)] = code
             return self.new_tracer() if holds else None
@@ -179,6 +182,8 @@ class SettraceBackend(Backend):
                 return self.new_tracer()
         if dbg.trace_all or dbg.step_in or self.for_filename(code.co_filename) is not None:
             return self.new_tracer()
+        if dbg.recorder is not None and dbg.recorder.in_scope(code, frame):
+            return self.new_tracer()
         if dbg.exceptions.watching and (not dbg.just_my_code or dbg.filter.is_user(code)):
             return self.new_tracer()
         return None
@@ -186,6 +191,9 @@ class SettraceBackend(Backend):
     def _local(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
         try:
             dbg = self.dbg
+            recorder = dbg.recorder
+            if recorder is not None:
+                recorder.trace_event(frame, event, arg)  # step back's recording, before any stop
             if event == "line":
                 code = frame.f_code
                 last = self.last_code
@@ -211,7 +219,7 @@ class SettraceBackend(Backend):
                         return frame.f_trace
                 if hit is not None or dbg.steps or dbg.trace_all:
                     dbg.on_line(frame, hit, held is True)
-                elif table is None and not dbg.wide:
+                elif table is None and not dbg.wide and (recorder is None or not recorder.in_scope(code)):
                     frame.f_trace = None  # nothing to watch here any more: run untraced
                     return None
                 if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
@@ -274,6 +282,14 @@ class SettraceBackend(Backend):
 
     def watch_frame(self, frame: FrameType) -> None:
         frame.f_trace = self.new_tracer()
+
+    def recording_changed(self) -> None:
+        self._frame_tracer.clear()  # new frames are decided again, with the recorder's scope
+        recorder = self.dbg.recorder
+        if recorder is not None:
+            for frame in recorder.running_frames():
+                if frame.f_trace is None:
+                    frame.f_trace = self.new_tracer()
 
     def mode_changed(self) -> None:
         if not self.dbg.exceptions.watching and not self.dbg.steps:

@@ -1,0 +1,408 @@
+"""Recording for step back: what the program's in-scope code did, per thread, in a bounded ring buffer.
+
+Each thread has a ThreadLog: a deque of events (line, return, exception), each holding the frame's
+locals at that moment as an immutable snapshot {name: (text, type name, id)} of bounded safe reprs
+(the snapshot is copied only when a local changes, so unchanged lines share it) and the changes
+since the frame's previous event. Nothing recorded refers to the program's objects: values are
+text, identity is an id() number.
+
+Delivery: on Python 3.12+ with the monitoring backend the recorder has its own sys.monitoring tool
+id (independent of the debugger's), with PY_START global until a code object is decided and LINE /
+PY_RETURN / PY_YIELD enabled only on in-scope code (set_local_events); RAISE is global and costs a
+dict lookup per raised exception. With the settrace backend, the backend's tracer calls
+`trace_event` for in-scope frames (see backends/settrace.py).
+"""
+from __future__ import annotations
+
+import collections
+import itertools
+import sys
+import threading
+from types import CodeType, FrameType
+from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple, Union
+
+from .safe_repr import Renderer, default_repr, type_name
+from .sources import canonical
+
+LINE = 0
+RETURN = 1
+EXCEPTION = 2
+KIND_NAMES = ("line", "return", "exception")
+
+DEFAULT_MEMORY = 32 * 1024 * 1024  # bytes per thread, estimated
+VALUE_CHARS = 200  # a recorded value's text is cut here
+EVENT_COST = 160  # estimated bytes of one event without its texts
+SNAPSHOT_COST = 100  # estimated bytes of a snapshot entry without its text
+
+# values whose text depends only on the object, which cannot change while it is bound (same id)
+_STABLE = {int, float, complex, bool, type(None), str, bytes, frozenset, range, type,
+           type(len), type(lambda: 0), type(sys), type(print.__call__)}
+_ATOMIC = {int, float, bool, type(None)}
+
+Snapshot = Dict[str, Tuple[str, str, int]]
+Change = Tuple[str, Optional[str], Optional[str], int]  # name, text (None: deleted), type name, id
+
+
+class Event:
+    __slots__ = ("kind", "serial", "depth", "filename", "name", "line", "locals", "changes", "value")
+
+    def __init__(self, kind: int, serial: int, depth: int, filename: str, name: str, line: int,
+                 snapshot: Snapshot, changes: Tuple[Change, ...], value: Optional[str] = None) -> None:
+        self.kind = kind
+        self.serial = serial  # one activation of a frame, unique in the recording
+        self.depth = depth  # recorded frames below it, on this thread
+        self.filename = filename
+        self.name = name
+        self.line = line
+        self.locals = snapshot
+        self.changes = changes
+        self.value = value  # a return value's or an exception's text
+
+
+class ThreadLog:
+    __slots__ = ("events", "stack", "size", "dropped", "limit", "ignored")
+
+    def __init__(self, limit: int, ignored: bool) -> None:
+        self.events: Deque[Event] = collections.deque()
+        # the recorded frames running now: [id(frame), serial, snapshot]
+        self.stack: List[List[Any]] = []
+        self.size = 0
+        self.dropped = 0  # events dropped from the front (the ring buffer is full)
+        self.limit = limit
+        self.ignored = ignored  # an agent thread: pdap's own work is never recorded
+
+    def add(self, event: Event, cost: int) -> None:
+        self.events.append(event)
+        self.size += cost
+        events = self.events
+        while self.size > self.limit and len(events) > 1:
+            old = events.popleft()
+            self.dropped += 1
+            self.size -= EVENT_COST + sum(len(c[1] or "") for c in old.changes) + len(old.value or "")
+            if self.size < 0:
+                self.size = 0
+
+
+_serials = itertools.count(1)
+
+
+class Scope:
+    """What is recorded: True (the program's own code, as justMyCode defines it) or a list of files,
+    modules and module:function names."""
+
+    def __init__(self, spec: Union[bool, List[str]], is_user: Callable[[CodeType], bool],
+                 is_agent: Callable[[CodeType], bool]) -> None:
+        self.everything_user = spec is True
+        self.files: Set[str] = set()
+        self.modules: List[str] = []
+        self.functions: List[Tuple[str, str]] = []
+        if isinstance(spec, list):
+            for item in spec:
+                if not isinstance(item, str) or not item:
+                    continue
+                if item.endswith(".py") or "/" in item or "\\" in item:
+                    self.files.add(canonical(item))
+                elif ":" in item:
+                    module, _, function = item.partition(":")
+                    self.functions.append((module, function))
+                else:
+                    self.modules.append(item)
+        self.is_user = is_user
+        self.is_agent = is_agent
+
+    def __call__(self, code: CodeType, module: str) -> bool:
+        if self.is_agent(code):
+            return False
+        if self.everything_user:
+            return self.is_user(code)
+        if self.files and canonical(code.co_filename) in self.files:
+            return True
+        for name in self.modules:
+            if module == name or module.startswith(name + "."):
+                return True
+        if self.functions:
+            qualname = getattr(code, "co_qualname", code.co_name)
+            for name, function in self.functions:
+                if (module == name or (name == "__main__" and module == "__main__")) and function in (
+                        code.co_name, qualname):
+                    return True
+        return False
+
+
+class Recorder:
+    """Owns the recording: the scope, the per-thread logs, and the event delivery."""
+
+    def __init__(self, debugger: Any) -> None:
+        self.dbg = debugger
+        self.logs: Dict[int, ThreadLog] = {}
+        self.scope: Optional[Scope] = None
+        self.limit = DEFAULT_MEMORY
+        self.on = False
+        self._decided: Dict[int, Tuple[CodeType, bool]] = {}
+        self._render = Renderer(VALUE_CHARS).without_user_code().render
+        self._hook: Optional[MonitoringHook] = None
+
+    # ----- switching --------------------------------------------------------------------------
+    def start(self, spec: Union[bool, List[str]], limit: Optional[int] = None) -> None:
+        if limit:
+            self.limit = max(64 * 1024, int(limit))
+        filter = self.dbg.filter
+        self.scope = Scope(spec, filter.is_user, filter.is_agent)
+        self._decided.clear()
+        for log in self.logs.values():
+            log.stack.clear()  # frames that ran unrecorded meanwhile: their activations start again
+        self.on = True
+        if self.dbg.backend.name == "monitoring":
+            if self._hook is None:
+                self._hook = MonitoringHook(self)
+            self._hook.install()
+        else:
+            self.dbg.recorder = self
+            self.dbg.backend.recording_changed()
+
+    def stop(self) -> None:
+        self.on = False
+        if self._hook is not None:
+            self._hook.uninstall()
+        if self.dbg.recorder is not None:
+            self.dbg.recorder = None
+            self.dbg.backend.recording_changed()
+
+    def in_scope(self, code: CodeType, frame: Optional[FrameType] = None) -> bool:
+        known = self._decided.get(id(code))
+        if known is not None and known[0] is code:
+            return known[1]
+        scope = self.scope
+        if scope is None:
+            return False
+        module = ""
+        if frame is not None:
+            try:
+                module = str(frame.f_globals.get("__name__", ""))
+            except Exception:
+                module = ""
+        verdict = scope(code, module)
+        self._decided[id(code)] = (code, verdict)  # holding the code keeps its id unique
+        return verdict
+
+    def running_frames(self) -> List[FrameType]:
+        """In-scope frames running now (recording switched on mid-run)."""
+        found = []
+        agent = self.dbg.agent_threads
+        for ident, frame in sys._current_frames().items():
+            if ident in agent:
+                continue
+            while frame is not None:
+                if self.in_scope(frame.f_code, frame):
+                    found.append(frame)
+                frame = frame.f_back
+        return found
+
+    # ----- events -------------------------------------------------------------------------------
+    def _log(self) -> ThreadLog:
+        ident = threading.get_ident()
+        log = self.logs.get(ident)
+        if log is None:
+            log = self.logs[ident] = ThreadLog(self.limit, ident in self.dbg.agent_threads)
+        return log
+
+    def text(self, value: Any) -> str:
+        klass = type(value)
+        if klass in _ATOMIC:
+            return repr(value)
+        if klass is str:
+            return repr(value) if len(value) <= VALUE_CHARS else repr(value[:VALUE_CHARS]) + "..."
+        if isinstance(value, BaseException):
+            args = value.args if isinstance(value.args, tuple) else ()
+            return "%s(%s)" % (type_name(value), ", ".join(self.text(a) for a in args[:3]))
+        try:
+            return self._render(value)
+        except Exception:
+            return default_repr(value)
+
+    def line(self, frame: FrameType, line: int) -> None:
+        log = self.logs.get(threading.get_ident()) or self._log()
+        if log.ignored or not self.on:
+            return
+        stack = log.stack
+        fid = id(frame)
+        if stack and stack[-1][0] == fid:
+            entry = stack[-1]
+        else:
+            entry = self._enter(log, fid)
+        snapshot: Snapshot = entry[2]
+        changes: List[Change] = []
+        cost = EVENT_COST
+        text = self.text
+        try:
+            items = list(frame.f_locals.items())
+        except Exception:
+            items = []
+        module_level = frame.f_code.co_name == "<module>"
+        seen = 0
+        for name, value in items:
+            if module_level and name[:2] == "__":
+                continue
+            seen += 1
+            old = snapshot.get(name)
+            vid = id(value)
+            klass = type(value)
+            if old is not None and old[2] == vid and klass in _STABLE:
+                continue
+            shown = text(value)
+            if old is not None and old[2] == vid and old[0] == shown:
+                continue
+            changes.append((name, shown, type_name(value), vid))
+            cost += len(shown) + SNAPSHOT_COST
+        if changes or seen != len(snapshot):
+            new = dict(snapshot)
+            for name, shown, kind, vid in changes:
+                new[name] = (shown or "", kind or "", vid)
+            if len(new) != seen:
+                present = {name for name, _ in items}
+                for name in [n for n in new if n not in present]:
+                    del new[name]
+                    changes.append((name, None, None, 0))
+            snapshot = entry[2] = new
+        code = frame.f_code
+        log.add(Event(LINE, entry[1], len(stack) - 1, code.co_filename, code.co_name, line, snapshot,
+                      tuple(changes)), cost)
+
+    def _enter(self, log: ThreadLog, fid: int) -> List[Any]:
+        stack = log.stack
+        for i in range(len(stack) - 2, -1, -1):
+            if stack[i][0] == fid:  # frames above it ended without a return event (an exception)
+                del stack[i + 1:]
+                return stack[-1]
+        entry = [fid, next(_serials), {}]
+        stack.append(entry)
+        return entry
+
+    def leave(self, frame: FrameType, value: Any, kind: int = RETURN) -> None:
+        log = self.logs.get(threading.get_ident())
+        if log is None or log.ignored or not self.on:
+            return
+        stack = log.stack
+        if not stack or stack[-1][0] != id(frame):
+            return
+        entry = stack.pop()
+        code = frame.f_code
+        shown = self.text(value) if kind == RETURN else value
+        log.add(Event(kind, entry[1], len(stack), code.co_filename, code.co_name, frame.f_lineno or 0,
+                      entry[2], (), shown), EVENT_COST + len(shown or ""))
+
+    def exception(self, frame: FrameType, exc: BaseException) -> None:
+        log = self.logs.get(threading.get_ident())
+        if log is None or log.ignored or not self.on:
+            return
+        stack = log.stack
+        if not stack or stack[-1][0] != id(frame):
+            return
+        entry = stack[-1]
+        code = frame.f_code
+        args = getattr(exc, "args", ())
+        shown = type_name(exc)
+        if isinstance(args, tuple) and args:
+            shown += ": " + (args[0] if type(args[0]) is str else self.text(args[0]))[:VALUE_CHARS]
+        log.add(Event(EXCEPTION, entry[1], len(stack) - 1, code.co_filename, code.co_name,
+                      frame.f_lineno or 0, entry[2], (), shown), EVENT_COST + len(shown))
+
+    def trace_event(self, frame: FrameType, event: str, arg: Any) -> None:
+        """The settrace backend's hook: one event of a traced frame (called only while recording)."""
+        try:
+            if not self.in_scope(frame.f_code, frame):
+                return
+            if event == "line":
+                self.line(frame, frame.f_lineno)
+            elif event == "return":
+                self.leave(frame, arg)
+            elif event == "exception":
+                self.exception(frame, arg[1])
+        except Exception as exc:
+            self.dbg.fault("recording", exc)
+
+
+class MonitoringHook:
+    """The recorder's own sys.monitoring tool (3.12+), independent of the debugger's backend."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.rec = recorder
+        self.tool = -1
+        self.codes: Set[CodeType] = set()
+        self.in_scope_ids: Set[int] = set()
+
+    def install(self) -> None:
+        mon = sys.monitoring  # type: ignore[attr-defined]
+        E = mon.events
+        if self.tool < 0:
+            for tool in (4, 3, 2, 1, 5):  # a higher id is called first: the line is recorded before a stop
+                if mon.get_tool(tool) is None:
+                    mon.use_tool_id(tool, "pdap recorder")
+                    self.tool = tool
+                    break
+            else:
+                raise RuntimeError("no free sys.monitoring tool id for the recorder")
+            mon.register_callback(self.tool, E.PY_START, self._start)
+            mon.register_callback(self.tool, E.LINE, self._line)
+            mon.register_callback(self.tool, E.PY_RETURN, self._return)
+            mon.register_callback(self.tool, E.PY_YIELD, self._return)
+            mon.register_callback(self.tool, E.RAISE, self._raise)
+        self.codes.clear()
+        self.in_scope_ids.clear()
+        for frame in self.rec.running_frames():
+            self._enable(frame.f_code)
+        mon.set_events(self.tool, E.PY_START | E.RAISE)
+        mon.restart_events()
+
+    def uninstall(self) -> None:
+        if self.tool < 0:
+            return
+        mon = sys.monitoring  # type: ignore[attr-defined]
+        for code in self.codes:
+            mon.set_local_events(self.tool, code, 0)
+        self.codes.clear()
+        self.in_scope_ids.clear()
+        mon.set_events(self.tool, 0)
+        for event in (mon.events.PY_START, mon.events.LINE, mon.events.PY_RETURN, mon.events.PY_YIELD,
+                      mon.events.RAISE):
+            mon.register_callback(self.tool, event, None)
+        mon.free_tool_id(self.tool)
+        self.tool = -1
+
+    def _enable(self, code: CodeType) -> None:
+        mon = sys.monitoring  # type: ignore[attr-defined]
+        E = mon.events
+        if code not in self.codes:
+            self.codes.add(code)
+            self.in_scope_ids.add(id(code))
+            mon.set_local_events(self.tool, code, E.LINE | E.PY_RETURN | E.PY_YIELD)
+
+    def _start(self, code: CodeType, offset: int) -> Any:
+        try:
+            if self.rec.in_scope(code, sys._getframe(1)):
+                self._enable(code)
+        except Exception as exc:
+            self.rec.dbg.fault("recording a function start", exc)
+        return sys.monitoring.DISABLE  # type: ignore[attr-defined]
+
+    def _line(self, code: CodeType, line: int) -> Any:
+        try:
+            self.rec.line(sys._getframe(1), line)
+        except Exception as exc:
+            self.rec.dbg.fault("recording a line", exc)
+        return None
+
+    def _return(self, code: CodeType, offset: int, value: Any) -> Any:
+        try:
+            self.rec.leave(sys._getframe(1), value)
+        except Exception as exc:
+            self.rec.dbg.fault("recording a return", exc)
+        return None
+
+    def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
+        if id(code) in self.in_scope_ids:
+            try:
+                self.rec.exception(sys._getframe(1), exc)
+            except Exception as err:
+                self.rec.dbg.fault("recording an exception", err)
+        return None
