@@ -145,7 +145,7 @@ class Recorder:
     # ----- switching --------------------------------------------------------------------------
     def start(self, spec: Union[bool, List[str]], limit: Optional[int] = None) -> None:
         if limit:
-            self.limit = max(64 * 1024, int(limit))
+            self.limit = max(1024, int(limit))
         filter = self.dbg.filter
         self.scope = Scope(spec, filter.is_user, filter.is_agent)
         self._decided.clear()

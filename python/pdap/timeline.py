@@ -530,6 +530,8 @@ class Timeline:
                               "seenAtLine": event.line, "function": event.name,
                               "file": os.path.basename(canonical(event.filename)),
                               "value": text if text is not None else "<deleted>", "type": kind or ""})
+        if not found and function is not None:
+            return self.history(name, None, self.dbg.thread_id(ident))  # not this function's: the thread's
         return found[-MAX_HISTORY:]
 
     @staticmethod

@@ -100,7 +100,7 @@ class SettraceBackend(Backend):
                     return call_wide(frame)
                 traced = decided(id(frame.f_code), UNKNOWN)
                 if traced is UNKNOWN:
-                    return decide(frame.f_code)
+                    return decide(frame.f_code, frame)
                 return new_tracer() if traced else None
             except BaseException as exc:
                 if not owned_by_program(exc):
@@ -148,7 +148,7 @@ class SettraceBackend(Backend):
             self.dbg.fault("an interrupted call", exc)
         return None
 
-    def _decide(self, code: CodeType) -> Optional[Any]:
+    def _decide(self, code: CodeType, frame: Optional[FrameType] = None) -> Optional[Any]:
         """Trace this code's frames only if a breakpoint is on one of its own lines, so the other
         functions of a file with breakpoints run untraced."""
         try:
@@ -161,7 +161,7 @@ class SettraceBackend(Backend):
             holds = table is not None and any(line in table for line in code_lines(code))
             recorder = self.dbg.recorder
             if not holds and recorder is not None:
-                holds = recorder.in_scope(code)  # step back records this code's events
+                holds = recorder.in_scope(code, frame)  # step back records this code's events
             self._frame_tracer[id(code)] = holds
             self._decided_codes[id(code)] = code
             return self.new_tracer() if holds else None
