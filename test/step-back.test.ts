@@ -72,6 +72,7 @@ forEachPython("step back", (target) => {
     assert.equal(locals.message, "'negative -8'");
     assert.equal(locals.seen, "[3, 4, -20, 5]");
     assert.equal(locals.result, undefined, "result is not set yet at this moment");
+    assert.equal(locals.exc, undefined, "the except clause deleted exc");
 
     stop = await move(s, "stepBack", tid);
     assertAt(stop, "compute", app.line("CAUGHT"));

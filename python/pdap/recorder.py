@@ -15,6 +15,7 @@ dict lookup per raised exception. With the settrace backend, the backend's trace
 from __future__ import annotations
 
 import collections
+import dis
 import itertools
 import sys
 import threading
@@ -38,9 +39,63 @@ SNAPSHOT_COST = 100  # estimated bytes of a snapshot entry without its text
 _STABLE = {int, float, complex, bool, type(None), str, bytes, frozenset, range, type,
            type(len), type(lambda: 0), type(sys), type(print.__call__)}
 _ATOMIC = {int, float, bool, type(None)}
+_CONTAINERS = {list, tuple, dict, set, frozenset}
+_MUTABLE = {list, dict, set, bytearray}  # containers whose items may change in place
+_FLAT = {int, float, bool, type(None), str}  # reprs CPython makes without any of the program's code
+MAX_ITEMS = 12  # a container's items shown (its text is cut at VALUE_CHARS anyway)
+MAX_DEPTH = 3  # nesting shown; a self-containing container ends there too
 
 Snapshot = Dict[str, Tuple[str, str, int]]
 Change = Tuple[str, Optional[str], Optional[str], int]  # name, text (None: deleted), type name, id
+
+
+_NAME_OPS = {"LOAD_FAST", "STORE_FAST", "DELETE_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR",
+             "LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST", "LOAD_NAME",
+             "STORE_NAME", "DELETE_NAME", "LOAD_DEREF", "STORE_DEREF", "DELETE_DEREF", "LOAD_CLOSURE",
+             "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_DEREF", "LOAD_FROM_DICT_OR_GLOBALS"}
+
+
+def names_by_line(code: CodeType) -> Tuple[Dict[int, Tuple[str, ...]], Tuple[str, ...]]:
+    """The local names each line of a code object reads, writes or deletes (read once per code
+    object): after a line runs, only these can have been rebound or changed through the name.
+    Also the names of instructions without a line (exception clean-up), checked after every line."""
+    by_line: Dict[int, Set[str]] = {}
+    always: Set[str] = set()
+    current = None
+    for ins in dis.get_instructions(code):
+        line = getattr(ins, "line_number", None)  # 3.13
+        if line is None:
+            positions = getattr(ins, "positions", None)  # 3.11+
+            if positions is not None:
+                line = positions.lineno
+            else:
+                if ins.starts_line is not None:
+                    current = ins.starts_line
+                line = current
+        if ins.opname not in _NAME_OPS:
+            continue
+        names = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
+        target = by_line.setdefault(line, set()) if line is not None else always
+        target.update(str(name) for name in names)
+    return {line: tuple(names) for line, names in by_line.items()}, tuple(always)
+
+
+def _fingerprint(value: Any, klass: type) -> Any:
+    """What decides a container's shown text, at C speed: its length and the ids of the items
+    shown; None when an item is itself a mutable container (then the text is made every time)."""
+    try:
+        if klass is dict:
+            keys = tuple(itertools.islice(value, MAX_ITEMS))
+            values = tuple(itertools.islice(value.values(), MAX_ITEMS))
+            if not _MUTABLE.isdisjoint(map(type, values)):
+                return None
+            return (len(value), tuple(map(id, keys)), tuple(map(id, values)))
+        head = value[:MAX_ITEMS] if klass is list or klass is tuple else tuple(itertools.islice(value, MAX_ITEMS))
+        if not _MUTABLE.isdisjoint(map(type, head)):
+            return None
+        return (len(value), tuple(map(id, head)))
+    except Exception:  # changed by another thread meanwhile
+        return None
 
 
 class Event:
@@ -64,7 +119,8 @@ class ThreadLog:
 
     def __init__(self, limit: int, ignored: bool) -> None:
         self.events: Deque[Event] = collections.deque()
-        # the recorded frames running now: [id(frame), serial, snapshot]
+        # the recorded frames running now: [id(frame), serial, snapshot, container fingerprints,
+        # the line of its last event, whether a callee ran since]
         self.stack: List[List[Any]] = []
         self.size = 0
         self.dropped = 0  # events dropped from the front (the ring buffer is full)
@@ -139,6 +195,7 @@ class Recorder:
         self.limit = DEFAULT_MEMORY
         self.on = False
         self._decided: Dict[int, Tuple[CodeType, bool]] = {}
+        self._names_cache: Dict[int, Tuple[CodeType, Any]] = {}
         self._render = Renderer(VALUE_CHARS).without_user_code().render
         self._hook: Optional[MonitoringHook] = None
 
@@ -207,11 +264,19 @@ class Recorder:
         return log
 
     def text(self, value: Any) -> str:
+        """A bounded repr that runs none of the program's code: builtin values and containers
+        here, at C speed where possible; other objects through safe_repr without user code."""
         klass = type(value)
         if klass in _ATOMIC:
             return repr(value)
         if klass is str:
             return repr(value) if len(value) <= VALUE_CHARS else repr(value[:VALUE_CHARS]) + "..."
+        if klass in _CONTAINERS:
+            try:
+                shown = self._container(value, klass, 0)
+            except Exception:  # changed by another thread meanwhile, say
+                return default_repr(value)
+            return shown if len(shown) <= VALUE_CHARS else shown[:VALUE_CHARS] + "..."
         if isinstance(value, BaseException):
             args = value.args if isinstance(value.args, tuple) else ()
             return "%s(%s)" % (type_name(value), ", ".join(self.text(a) for a in args[:3]))
@@ -219,6 +284,70 @@ class Recorder:
             return self._render(value)
         except Exception:
             return default_repr(value)
+
+    def _item(self, value: Any, depth: int) -> str:
+        klass = type(value)
+        if klass in _ATOMIC:
+            return repr(value)
+        if klass is str:
+            return repr(value) if len(value) <= VALUE_CHARS else repr(value[:VALUE_CHARS]) + "..."
+        if klass in _CONTAINERS and depth < MAX_DEPTH:
+            return self._container(value, klass, depth + 1)
+        if klass in _CONTAINERS:
+            return "..."
+        return self.text(value)
+
+    def _container(self, value: Any, klass: type, depth: int) -> str:
+        n = len(value)
+        item = self._item
+        flat = self._flat(value, klass, n)
+        if flat is not None:
+            return flat
+        if klass is dict:
+            parts = ["%s: %s" % (item(k, depth), item(v, depth))
+                     for k, v in itertools.islice(value.items(), MAX_ITEMS)]
+        else:
+            parts = [item(v, depth) for v in itertools.islice(value, MAX_ITEMS)]
+        if n > MAX_ITEMS:
+            parts.append("...")
+        body = ", ".join(parts)
+        if klass is list:
+            return "[" + body + "]"
+        if klass is tuple:
+            return "(" + body + ("," if n == 1 else "") + ")"
+        if klass is dict:
+            return "{" + body + "}"
+        if not n:
+            return "%s()" % klass.__name__
+        return ("{%s}" if klass is set else "frozenset({%s})") % body
+
+    @staticmethod
+    def _flat(value: Any, klass: type, n: int) -> Optional[str]:
+        """The repr of a container of numbers and short strings only, made by CPython itself."""
+        if klass is dict:
+            head = value if n <= MAX_ITEMS else dict(itertools.islice(value.items(), MAX_ITEMS))
+            types = set(map(type, head))
+            types.update(map(type, head.values()))
+        else:
+            head = value[:MAX_ITEMS] if klass is list or klass is tuple else list(itertools.islice(value, MAX_ITEMS))
+            types = set(map(type, head))
+        if not types <= _FLAT:
+            return None
+        if str in types:
+            strings = head.values() if klass is dict else head
+            if sum(len(s) for s in strings if type(s) is str) > VALUE_CHARS * 4:
+                return None
+            if klass is dict and sum(len(s) for s in head if type(s) is str) > VALUE_CHARS * 4:
+                return None
+        text = repr(head)
+        if n > MAX_ITEMS:
+            text = text[:-1] + ", ...}" if klass is dict else text[:-1] + ", ...]"
+        if klass is set or klass is frozenset:
+            inner = text[1:-1]
+            return ("{%s}" % inner if klass is set else "frozenset({%s})" % inner) if n else "%s()" % klass.__name__
+        if klass is tuple and n > MAX_ITEMS:
+            return "(" + text[1:-1] + ")"
+        return text
 
     def line(self, frame: FrameType, line: int) -> None:
         log = self.logs.get(threading.get_ident()) or self._log()
@@ -231,14 +360,30 @@ class Recorder:
         else:
             entry = self._enter(log, fid)
         snapshot: Snapshot = entry[2]
+        prints: Dict[str, Any] = entry[3]
         changes: List[Change] = []
         cost = EVENT_COST
         text = self.text
+        code = frame.f_code
+        previous = entry[4]
+        entry[4] = line
         try:
-            items = list(frame.f_locals.items())
+            f_locals = frame.f_locals
+            if previous is None or entry[5]:
+                entry[5] = False  # the frame's first line, or a callee ran since: look at every local
+                items = list(f_locals.items())
+                full = True
+            else:
+                names = self._names(code)
+                wanted = names[0].get(previous, ())
+                if names[1]:
+                    wanted = wanted + names[1]
+                items = [(name, f_locals[name]) for name in wanted if name in f_locals]
+                full = False
         except Exception:
             items = []
-        module_level = frame.f_code.co_name == "<module>"
+            full = False
+        module_level = code.co_name == "<module>"
         seen = 0
         for name, value in items:
             if module_level and name[:2] == "__":
@@ -247,34 +392,58 @@ class Recorder:
             old = snapshot.get(name)
             vid = id(value)
             klass = type(value)
-            if old is not None and old[2] == vid and klass in _STABLE:
+            if klass in _CONTAINERS:
+                # the identity of the items shown, and the length: unchanged, so is the text
+                # (nested mutable containers are rendered every time: fingerprint None)
+                fingerprint = _fingerprint(value, klass)
+                if old is not None and old[2] == vid and fingerprint is not None and prints.get(name) == fingerprint:
+                    continue
+                prints[name] = fingerprint
+            elif old is not None and old[2] == vid and klass in _STABLE:
                 continue
             shown = text(value)
             if old is not None and old[2] == vid and old[0] == shown:
                 continue
             changes.append((name, shown, type_name(value), vid))
             cost += len(shown) + SNAPSHOT_COST
-        if changes or seen != len(snapshot):
+        gone: List[str] = []
+        if full:
+            if seen != len(snapshot) or changes:
+                present = {name for name, _ in items}
+                gone = [name for name in snapshot if name not in present]
+        elif previous is not None:
+            names = self._names(code)
+            gone = [name for name in names[0].get(previous, ()) + names[1]
+                    if name in snapshot and name not in f_locals]
+        if changes or gone:
             new = dict(snapshot)
             for name, shown, kind, vid in changes:
                 new[name] = (shown or "", kind or "", vid)
-            if len(new) != seen:
-                present = {name for name, _ in items}
-                for name in [n for n in new if n not in present]:
-                    del new[name]
-                    changes.append((name, None, None, 0))
+            for name in gone:
+                new.pop(name, None)
+                changes.append((name, None, None, 0))
             snapshot = entry[2] = new
-        code = frame.f_code
         log.add(Event(LINE, entry[1], len(stack) - 1, code.co_filename, code.co_name, line, snapshot,
                       tuple(changes)), cost)
+
+    def _names(self, code: CodeType) -> Tuple[Dict[int, Tuple[str, ...]], Tuple[str, ...]]:
+        known = self._names_cache.get(id(code))
+        if known is not None and known[0] is code:
+            return known[1]
+        names = names_by_line(code)
+        self._names_cache[id(code)] = (code, names)
+        return names
 
     def _enter(self, log: ThreadLog, fid: int) -> List[Any]:
         stack = log.stack
         for i in range(len(stack) - 2, -1, -1):
             if stack[i][0] == fid:  # frames above it ended without a return event (an exception)
                 del stack[i + 1:]
+                stack[-1][5] = True
                 return stack[-1]
-        entry = [fid, next(_serials), {}]
+        if stack:
+            stack[-1][5] = True  # the caller: a callee may change what its locals refer to
+        entry = [fid, next(_serials), {}, {}, None, False]
         stack.append(entry)
         return entry
 

@@ -154,10 +154,10 @@ class Timeline:
         return limit
 
     def _record_request(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        on = args.get("on", True)
+        on = args.get("on")
         if on is False:
             self.rec.stop()
-        else:
+        elif on is not None:
             scope = args.get("scope", True)
             if not (scope is True or (isinstance(scope, list) and all(isinstance(s, str) for s in scope))):
                 raise TypeError("'scope' must be true or a list of files, modules or module:function names")

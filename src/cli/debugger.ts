@@ -744,6 +744,8 @@ export class TerminalDebugger {
   unavailableCommands(): Set<string> {
     const unavailable = new Set<string>();
     if (!this.capabilities.supportsGotoTargetsRequest) unavailable.add("jump");
+    if (!this.capabilities.supportsStepBack)
+      for (const name of ["rstep", "rnext", "rcontinue", "record", "history"]) unavailable.add(name);
     return unavailable;
   }
 
