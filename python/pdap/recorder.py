@@ -41,6 +41,7 @@ _STABLE = {int, float, complex, bool, type(None), str, bytes, frozenset, range, 
 _ATOMIC = {int, float, bool, type(None)}
 _CONTAINERS = {list, tuple, dict, set, frozenset}
 _MUTABLE = {list, dict, set, bytearray}  # containers whose items may change in place
+_TUPLE = {tuple}
 _FLAT = {int, float, bool, type(None), str}  # reprs CPython makes without any of the program's code
 MAX_ITEMS = 12  # a container's items shown (its text is cut at VALUE_CHARS anyway)
 MAX_DEPTH = 3  # nesting shown; a self-containing container ends there too
@@ -332,7 +333,15 @@ class Recorder:
             head = value[:MAX_ITEMS] if klass is list or klass is tuple else list(itertools.islice(value, MAX_ITEMS))
             types = set(map(type, head))
         if not types <= _FLAT:
-            return None
+            if types != _TUPLE or klass is dict:
+                return None
+            for item in head:  # a list of records: tuples of numbers and short strings
+                inner = set(map(type, item))
+                if not inner <= _FLAT or len(item) > MAX_ITEMS:
+                    return None
+                if str in inner and sum(len(s) for s in item if type(s) is str) > VALUE_CHARS * 4:
+                    return None
+            types = set()
         if str in types:
             strings = head.values() if klass is dict else head
             if sum(len(s) for s in strings if type(s) is str) > VALUE_CHARS * 4:
