@@ -88,6 +88,14 @@ forEachPython("step back", (target) => {
       ["risky", "compute", "<module>"],
     );
     assert.equal((await s.locals(stop.frames[0].id)).x, "-8");
+    const raised = (await s.client.scopes(stop.frames[0].id)).find((scope) =>
+      scope.name.startsWith("Exception"),
+    );
+    assert.ok(raised, "the raise is recorded");
+    assert.deepEqual(
+      (await s.client.variables(raised.variablesReference)).map((v) => `${v.name} ${v.value}`),
+      ["(exception) ValueError: negative -8"],
+    );
     // the caller's frame shows its recorded state at the call
     const [callerLocals] = await s.client.scopes(stop.frames[1].id);
     const caller = await s.client.variables(callerLocals.variablesReference);
@@ -155,6 +163,14 @@ forEachPython("step back", (target) => {
     assert.equal((await s.locals(stop.frames[0].id)).v, "4");
     stop = await move(s, "stepBack", tid, { over: true });
     assertAt(stop, "compute", app.line("APPEND"));
+    const returned = (await s.client.scopes(stop.frames[0].id)).find((scope) =>
+      scope.name.startsWith("Return"),
+    );
+    assert.ok(returned, "add just returned: its value is recorded");
+    assert.deepEqual(
+      (await s.client.variables(returned.variablesReference)).map((v) => `${v.name} ${v.value}`),
+      ["(return) add 7"],
+    );
 
     stop = await move(s, "reverseContinue", tid);
     assert.ok(inPast(stop));
@@ -203,18 +219,36 @@ forEachPython("step back", (target) => {
 
 const main = mainTarget();
 
-it("without recording, stepBack says how to turn it on, and the program is untouched", {
-  skip: !main,
-}, async (t) => {
-  const s = await launch(main as PythonTarget, [app.line("BP1")], {});
-  t.after(() => s.close());
-  const stop = await s.stop();
-  await assert.rejects(
-    s.client.request("stepBack", { threadId: stop.threadId }),
-    /nothing was recorded.*record/,
-  );
-  await endsWell(s, stop.threadId);
-});
+for (const backend of ["monitoring", "settrace"] as const) {
+  const target = main && { ...main, backend, label: `${main.version} ${backend}` };
+  it(`without recording, stepBack says how to turn it on; the record request turns it on mid-run [${backend}]`, {
+    skip: !main,
+  }, async (t) => {
+    const s = await launch(target as PythonTarget, [app.line("APPEND")], {});
+    t.after(() => s.close());
+    let stop = await s.stop();
+    await assert.rejects(
+      s.client.request("stepBack", { threadId: stop.threadId }),
+      /nothing was recorded.*record/,
+    );
+    const on = await s.client.request<{ recording: boolean }>("record", { on: true });
+    assert.equal(on.recording, true);
+    await s.client.setBreakpoints(app.path, [app.line("BP1")]);
+    stop = await s.resume("continue", stop.threadId);
+    assertAt(stop, "compute", app.line("BP1"));
+    stop = await move(s, "stepBack", stop.threadId);
+    assertAt(stop, "compute", app.line("RESULT"));
+    assert.equal((await s.locals(stop.frames[0].id)).total, "-8");
+    stop = await move(s, "reverseContinue", stop.threadId);
+    assert.equal(
+      stop.frames[0].line,
+      app.line("FOR"),
+      "the recording starts after the line where it was turned on",
+    );
+    stop = await move(s, "continue", stop.threadId);
+    await endsWell(s, stop.threadId);
+  });
+}
 
 for (const backend of ["monitoring", "settrace"] as const) {
   const target = main && { ...main, backend, label: `${main.version} ${backend}` };

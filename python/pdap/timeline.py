@@ -14,7 +14,7 @@ import itertools
 import os
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .recorder import LINE, RETURN, Event, Recorder, ThreadLog
+from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog
 from .sources import canonical
 
 Handler = Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]
@@ -376,12 +376,18 @@ class Timeline:
         scopes = [{"name": "Locals (recorded at step %d, line %d)" % (log.dropped + index + 1, event.line),
                    "presentationHint": "locals", "expensive": False, "variablesReference": ref,
                    "namedVariables": len(event.locals)}]
-        if index > 0 and log.events[index - 1].kind == RETURN and log.events[index - 1].depth > event.depth:
-            returned = log.events[index - 1]
+        events = log.events
+        if index > 0 and events[index - 1].kind == RETURN and events[index - 1].depth > event.depth:
             ref2 = next(self._ids)
             self._scopes[ref2] = (ident, -(index - 1) - 1)  # a return value's scope
             scopes.append({"name": "Return Value (recorded)", "presentationHint": "returnValue",
                            "expensive": False, "variablesReference": ref2, "namedVariables": 1})
+        following = events[index + 1] if index + 1 < len(events) else None
+        if following is not None and following.kind == EXCEPTION and following.serial == event.serial:
+            ref3 = next(self._ids)
+            self._scopes[ref3] = (ident, -(index + 1) - 1)  # what this line raised
+            scopes.append({"name": "Exception (recorded: raised by this line)", "expensive": False,
+                           "variablesReference": ref3, "namedVariables": 1})
         return {"scopes": scopes}
 
     def _variables(self, args: Dict[str, Any], live: Handler) -> Optional[Dict[str, Any]]:
@@ -395,8 +401,9 @@ class Timeline:
         events = self.rec.logs[ident].events
         hint = {"kind": "data", "attributes": ["readOnly"]}
         if index < 0:
-            returned = events[-index - 1]
-            return {"variables": [{"name": "(return) %s" % returned.name, "value": returned.value or "",
+            special = events[-index - 1]
+            label = "(return) %s" % special.name if special.kind == RETURN else "(exception)"
+            return {"variables": [{"name": label, "value": special.value or "",
                                    "variablesReference": 0, "presentationHint": hint}]}
         out = []
         for name, (text, kind, vid) in events[index].locals.items():
