@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import dis
 import itertools
+import operator
 import sys
 import threading
 from types import CodeType, FrameType
@@ -99,20 +100,27 @@ def _fingerprint(value: Any, klass: type) -> Any:
         return None
 
 
-class Event:
-    __slots__ = ("kind", "serial", "depth", "filename", "name", "line", "locals", "changes", "value")
+class Event(tuple):  # type: ignore[type-arg]
+    """One recorded event: a tuple (made at C speed with make_event) with named fields."""
 
-    def __init__(self, kind: int, serial: int, depth: int, filename: str, name: str, line: int,
-                 snapshot: Snapshot, changes: Tuple[Change, ...], value: Optional[str] = None) -> None:
-        self.kind = kind
-        self.serial = serial  # one activation of a frame, unique in the recording
-        self.depth = depth  # recorded frames below it, on this thread
-        self.filename = filename
-        self.name = name
-        self.line = line
-        self.locals = snapshot
-        self.changes = changes
-        self.value = value  # a return value's or an exception's text
+    __slots__ = ()
+    kind = property(operator.itemgetter(0))  # LINE, RETURN or EXCEPTION
+    serial = property(operator.itemgetter(1))  # one activation of a frame, unique in the recording
+    depth = property(operator.itemgetter(2))  # recorded frames below it, on this thread
+    filename = property(operator.itemgetter(3))
+    name = property(operator.itemgetter(4))
+    line = property(operator.itemgetter(5))
+    locals = property(operator.itemgetter(6))  # the frame's snapshot at this moment
+    changes = property(operator.itemgetter(7))
+    value = property(operator.itemgetter(8))  # a return value's or an exception's text
+
+
+_new_tuple = tuple.__new__
+
+
+def make_event(kind: int, serial: int, depth: int, filename: str, name: str, line: int,
+               snapshot: Snapshot, changes: Tuple[Change, ...], value: Optional[str] = None) -> Event:
+    return _new_tuple(Event, (kind, serial, depth, filename, name, line, snapshot, changes, value))
 
 
 class ThreadLog:
@@ -131,6 +139,10 @@ class ThreadLog:
     def add(self, event: Event, cost: int) -> None:
         self.events.append(event)
         self.size += cost
+        if self.size > self.limit:
+            self.trim()
+
+    def trim(self) -> None:
         events = self.events
         while self.size > self.limit and len(events) > 1:
             old = events.popleft()
@@ -375,6 +387,7 @@ class Recorder:
         text = self.text
         code = frame.f_code
         previous = entry[4]
+        gone: List[str] = []
         entry[4] = line
         try:
             f_locals = frame.f_locals
@@ -387,7 +400,12 @@ class Recorder:
                 wanted = names[0].get(previous, ())
                 if names[1]:
                     wanted = wanted + names[1]
-                items = [(name, f_locals[name]) for name in wanted if name in f_locals]
+                items = []
+                for name in wanted:
+                    if name in f_locals:
+                        items.append((name, f_locals[name]))
+                    elif name in snapshot:
+                        gone.append(name)  # deleted (del, the end of an except clause)
                 full = False
         except Exception:
             items = []
@@ -415,15 +433,9 @@ class Recorder:
                 continue
             changes.append((name, shown, type_name(value), vid))
             cost += len(shown) + SNAPSHOT_COST
-        gone: List[str] = []
-        if full:
-            if seen != len(snapshot) or changes:
-                present = {name for name, _ in items}
-                gone = [name for name in snapshot if name not in present]
-        elif previous is not None:
-            names = self._names(code)
-            gone = [name for name in names[0].get(previous, ()) + names[1]
-                    if name in snapshot and name not in f_locals]
+        if full and (seen != len(snapshot) or changes):
+            present = {name for name, _ in items}
+            gone = [name for name in snapshot if name not in present]
         if changes or gone:
             new = dict(snapshot)
             for name, shown, kind, vid in changes:
@@ -432,8 +444,12 @@ class Recorder:
                 new.pop(name, None)
                 changes.append((name, None, None, 0))
             snapshot = entry[2] = new
-        log.add(Event(LINE, entry[1], len(stack) - 1, code.co_filename, code.co_name, line, snapshot,
-                      tuple(changes)), cost)
+        events = log.events
+        events.append(_new_tuple(Event, (LINE, entry[1], len(stack) - 1, code.co_filename, code.co_name, line,
+                                         snapshot, tuple(changes), None)))
+        log.size += cost
+        if log.size > log.limit:
+            log.trim()
 
     def _names(self, code: CodeType) -> Tuple[Dict[int, Tuple[str, ...]], Tuple[str, ...]]:
         known = self._names_cache.get(id(code))
@@ -466,7 +482,7 @@ class Recorder:
         entry = stack.pop()
         code = frame.f_code
         shown = self.text(value) if kind == RETURN else value
-        log.add(Event(kind, entry[1], len(stack), code.co_filename, code.co_name, frame.f_lineno or 0,
+        log.add(make_event(kind, entry[1], len(stack), code.co_filename, code.co_name, frame.f_lineno or 0,
                       entry[2], (), shown), EVENT_COST + len(shown or ""))
 
     def exception(self, frame: FrameType, exc: BaseException) -> None:
@@ -482,7 +498,7 @@ class Recorder:
         shown = type_name(exc)
         if isinstance(args, tuple) and args:
             shown += ": " + (args[0] if type(args[0]) is str else self.text(args[0]))[:VALUE_CHARS]
-        log.add(Event(EXCEPTION, entry[1], len(stack) - 1, code.co_filename, code.co_name,
+        log.add(make_event(EXCEPTION, entry[1], len(stack) - 1, code.co_filename, code.co_name,
                       frame.f_lineno or 0, entry[2], (), shown), EVENT_COST + len(shown))
 
     def trace_event(self, frame: FrameType, event: str, arg: Any) -> None:
