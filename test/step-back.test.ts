@@ -294,6 +294,35 @@ for (const backend of ["monitoring", "settrace"] as const) {
   });
 }
 
+it("reverseContinue stops where a function breakpoint's function started and where an exception was raised", {
+  skip: !main,
+}, async (t) => {
+  const s = await launch(main as PythonTarget, [app.line("BP1")]);
+  t.after(() => s.close());
+  let stop = await s.stop();
+  const tid = stop.threadId;
+  await s.client.request("setFunctionBreakpoints", {
+    breakpoints: [{ name: "add", condition: "value == 4" }],
+  });
+  stop = await move(s, "reverseContinue", tid);
+  assertAt(stop, "add", app.line("ADD1"), "function breakpoint");
+  assert.deepEqual(await s.locals(stop.frames[0].id), { total: "3", value: "4" });
+  await s.client.request("setFunctionBreakpoints", { breakpoints: [] });
+  await s.client.request("setExceptionBreakpoints", { filters: ["raised"] });
+  stop = await move(s, "continue", tid);
+  assertAt(stop, "risky", app.line("RAISE"), "exception");
+  const stopped = s.client.events.filter((e) => e.event === "stopped").at(-1) as DebugProtocol.StoppedEvent;
+  assert.match(stopped.body.description ?? "", /ValueError: negative -8 raised here/);
+  stop = await move(s, "reverseContinue", tid);
+  assert.match(stop.frames.at(-1)?.name ?? "", /step 1 of/, "no earlier raise: the start");
+  stop = await move(s, "continue", tid);
+  assertAt(stop, "risky", app.line("RAISE"), "exception");
+  stop = await move(s, "continue", tid);
+  assert.ok(!inPast(stop));
+  await s.client.request("setExceptionBreakpoints", { filters: [] });
+  await endsWell(s, tid);
+});
+
 onMainTerminal("step back in the terminal debugger", (target) => {
   const term = terminalFor(() =>
     runInTerminal(target, ["--record", "--no-stop-on-entry", "-b", `${app.line("BP1")}`, "step_back.py"]),

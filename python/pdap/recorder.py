@@ -112,7 +112,7 @@ class Event(tuple):  # type: ignore[type-arg]
     line = property(operator.itemgetter(5))
     locals = property(operator.itemgetter(6))  # the frame's snapshot at this moment
     changes = property(operator.itemgetter(7))
-    value = property(operator.itemgetter(8))  # a return value's or an exception's text
+    value = property(operator.itemgetter(8))  # a return value's or an exception's text; "call": a first line
 
 
 _new_tuple = tuple.__new__
@@ -446,7 +446,7 @@ class Recorder:
             snapshot = entry[2] = new
         events = log.events
         events.append(_new_tuple(Event, (LINE, entry[1], len(stack) - 1, code.co_filename, code.co_name, line,
-                                         snapshot, tuple(changes), None)))
+                                         snapshot, tuple(changes), "call" if previous is None else None)))
         log.size += cost
         if log.size > log.limit:
             log.trim()

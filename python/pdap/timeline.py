@@ -211,23 +211,23 @@ class Timeline:
         target = None
         hit: List[int] = []
         notes: List[str] = []
+        reason = "step"
         for i in range(here - 1, -1, -1):
             event = events[i]
+            if how == "breakpoint":
+                found = self._hit(events, i, notes)
+                if found is not None and found[0] < here:
+                    target, reason, hit = found
+                    break
+                continue
             if event.kind != LINE:
                 continue
             if how == "in":
                 target = i
                 break
-            if how == "over":
-                if current is None or event.serial == current.serial or event.depth < current.depth:
-                    target = i
-                    break
-                continue
-            hit = self._breakpoint_hit(event, notes)
-            if hit:
-                target = i
+            if current is None or event.serial == current.serial or event.depth < current.depth:
+                target = i  # over
                 break
-        reason = "breakpoint" if hit else "step"
         if target is None:
             target = next((i for i in range(len(events)) if events[i].kind == LINE), None)
             if target is None:
@@ -257,8 +257,15 @@ class Timeline:
             notes: List[str] = []
             hit: List[int] = []
             target = None
+            reason = "step"
             for i in range(cursor.index + 1, present):
                 event = events[i]
+                if kind is None:
+                    found = self._hit(events, i, notes)
+                    if found is not None and found[0] > cursor.index:
+                        target, reason, hit = found
+                        break
+                    continue
                 if event.kind != LINE:
                     continue
                 if kind == "in":
@@ -269,10 +276,6 @@ class Timeline:
                 elif kind == "out":
                     if event.depth < current.depth:
                         target = i
-                else:
-                    hit = self._breakpoint_hit(event, notes)
-                    if hit:
-                        target = i
                 if target is not None:
                     break
             if target is None:
@@ -281,7 +284,7 @@ class Timeline:
                 del self.cursors[ident]  # type: ignore[arg-type]
                 self._announce(ident, "step", [], ["back at the present: the program runs live from here"])  # type: ignore[arg-type]
                 return {"allThreadsContinued": False} if kind is None else {}
-            self._move(ident, target, "breakpoint" if hit else "step", hit, notes)  # type: ignore[arg-type]
+            self._move(ident, target, reason, hit, notes)  # type: ignore[arg-type]
             return {"allThreadsContinued": False} if kind is None else {}
         return handler
 
@@ -301,6 +304,41 @@ class Timeline:
         if notes:
             body["description"] = body["text"] = "; ".join(notes)
         self.after_response(lambda: self.send("stopped", body))
+
+    def _hit(self, events: Any, i: int, notes: List[str]) -> Optional[Tuple[int, str, List[int]]]:
+        """Whether event i is where a breakpoint would have stopped: a line breakpoint (its
+        condition on the recorded values), a function breakpoint (the function's first line), an
+        exception raised (the `raised` filter: the line that raised it). (where, reason, ids)."""
+        event = events[i]
+        if event.kind == LINE:
+            ids = self._breakpoint_hit(event, notes)
+            if ids:
+                return i, "breakpoint", ids
+            if event.value == "call" and self.dbg.function_breakpoints.items:
+                ids = self._function_hit(event, notes)
+                if ids:
+                    return i, "function breakpoint", ids
+        elif event.kind == EXCEPTION and self.dbg.exceptions.raised:
+            for j in range(i - 1, -1, -1):
+                if events[j].serial == event.serial and events[j].kind == LINE:
+                    notes.append("%s raised here" % event.value)
+                    return j, "exception", []
+        return None
+
+    def _function_hit(self, event: Event, notes: List[str]) -> List[int]:
+        ids = []
+        for bp in self.dbg.function_breakpoints.items:
+            name = bp.name
+            if not bp.verified or not (name == event.name or name.endswith("." + event.name)):
+                continue
+            if bp.condition:
+                try:
+                    if not safe_eval(bp.condition, event.locals):
+                        continue
+                except Exception as exc:
+                    notes.append("condition %r not evaluated on recorded values (%s): stopped" % (bp.condition, exc))
+            ids.append(bp.id)
+        return ids
 
     def _breakpoint_hit(self, event: Event, notes: List[str]) -> List[int]:
         table = self.dbg.breakpoints.for_filename(event.filename)
