@@ -31,10 +31,12 @@ RETURN = 1
 EXCEPTION = 2
 KIND_NAMES = ("line", "return", "exception")
 
-DEFAULT_MEMORY = 32 * 1024 * 1024  # bytes per thread, estimated
+DEFAULT_MEMORY = 64 * 1024 * 1024  # bytes per thread, estimated: about 120,000 line events
 VALUE_CHARS = 200  # a recorded value's text is cut here
-EVENT_COST = 160  # estimated bytes of one event without its texts
-SNAPSHOT_COST = 100  # estimated bytes of a snapshot entry without its text
+EVENT_COST = 260  # estimated bytes of one event without its texts (tracemalloc: ~540 bytes a line event, all told)
+SNAPSHOT_COST = 100  # estimated bytes of a changed snapshot entry without its text
+DICT_COST = 64  # a new snapshot dict, and each of its entries
+ENTRY_COST = 40
 
 # values whose text depends only on the object, which cannot change while it is bound (same id)
 _STABLE = {int, float, complex, bool, type(None), str, bytes, frozenset, range, type,
@@ -379,7 +381,7 @@ class Recorder:
         if stack and stack[-1][0] == fid:
             entry = stack[-1]
         else:
-            entry = self._enter(log, fid)
+            entry = self._enter(log, frame)
         snapshot: Snapshot = entry[2]
         prints: Dict[str, Any] = entry[3]
         changes: List[Change] = []
@@ -444,6 +446,7 @@ class Recorder:
                 new.pop(name, None)
                 changes.append((name, None, None, 0))
             snapshot = entry[2] = new
+            cost += DICT_COST + ENTRY_COST * len(new)
         events = log.events
         events.append(_new_tuple(Event, (LINE, entry[1], len(stack) - 1, code.co_filename, code.co_name, line,
                                          snapshot, tuple(changes), "call" if previous is None else None)))
@@ -459,13 +462,25 @@ class Recorder:
         self._names_cache[id(code)] = (code, names)
         return names
 
-    def _enter(self, log: ThreadLog, fid: int) -> List[Any]:
+    def _enter(self, log: ThreadLog, frame: FrameType) -> List[Any]:
         stack = log.stack
+        fid = id(frame)
         for i in range(len(stack) - 2, -1, -1):
             if stack[i][0] == fid:  # frames above it ended without a return event (an exception)
                 del stack[i + 1:]
                 stack[-1][5] = True
                 return stack[-1]
+        # a new activation: the recorded frames below it must be its callers; those that are not
+        # ended by an exception unseen (sys.monitoring has no local unwind event) or unrecorded
+        caller = frame.f_back
+        while stack:
+            top = stack[-1][0]
+            outer = caller
+            while outer is not None and id(outer) != top:
+                outer = outer.f_back
+            if outer is not None:
+                break
+            stack.pop()
         if stack:
             stack[-1][5] = True  # the caller: a callee may change what its locals refer to
         entry = [fid, next(_serials), {}, {}, None, False]
