@@ -15,7 +15,6 @@ dict lookup per raised exception. With the settrace backend, the backend's trace
 from __future__ import annotations
 
 import collections
-import dis
 import itertools
 import operator
 import sys
@@ -23,6 +22,7 @@ import threading
 from types import CodeType, FrameType
 from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple, Union
 
+from . import isolation
 from .safe_repr import Renderer, default_repr, type_name
 from .sources import canonical
 
@@ -66,7 +66,7 @@ def names_by_line(code: CodeType) -> Tuple[Dict[int, Tuple[str, ...]], Tuple[str
     by_line: Dict[int, Set[str]] = {}
     always: Set[str] = set()
     current = None
-    for ins in dis.get_instructions(code):
+    for ins in isolation.stdlib("dis").get_instructions(code):  # imported by Recorder.start
         line = getattr(ins, "line_number", None)  # 3.13
         if line is None:
             positions = getattr(ins, "positions", None)  # 3.11+
@@ -218,6 +218,7 @@ class Recorder:
     def start(self, spec: Union[bool, List[str]], limit: Optional[int] = None) -> None:
         if limit:
             self.limit = max(1024, int(limit))
+        isolation.stdlib("dis")  # here, on pdap's thread: never imported inside a program's event
         filter = self.dbg.filter
         self.scope = Scope(spec, filter.is_user, filter.is_agent)
         self._decided.clear()

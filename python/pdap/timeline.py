@@ -9,12 +9,12 @@ setVariable and evaluations with side effects are refused. `history` lists when 
 """
 from __future__ import annotations
 
-import ast
 import itertools
 import os
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog
+from . import isolation
 from .sources import canonical
 
 Handler = Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]
@@ -27,11 +27,22 @@ REFUSED = ("pdap: the thread is shown in the past (recorded state): %s is not po
 _names = {"len": len, "abs": abs, "min": min, "max": max, "sum": sum, "sorted": sorted, "round": round,
           "str": str, "int": int, "float": float, "bool": bool, "repr": repr, "any": any, "all": all,
           "tuple": tuple, "list": list, "set": set, "dict": dict}
-_SAFE_NODES = (ast.Expression, ast.Name, ast.Load, ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp,
-               ast.Compare, ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Dict, ast.Set, ast.IfExp,
-               ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.Call, ast.keyword)
-if hasattr(ast, "Index"):
-    _SAFE_NODES += (ast.Index,)  # 3.8 style subscripts (3.9 still parses them so in places)
+_safe_nodes: Tuple[type, ...] = ()
+
+
+def safe_nodes() -> Tuple[type, ...]:
+    """The syntax an expression over recorded values may use (ast imported when first needed)."""
+    global _safe_nodes
+    if not _safe_nodes:
+        ast = isolation.stdlib("ast")
+        nodes = (ast.Expression, ast.Name, ast.Load, ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp,
+                 ast.Compare, ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Dict, ast.Set, ast.IfExp,
+                 ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.Call, ast.keyword)
+        if hasattr(ast, "Index"):
+            nodes += (ast.Index,)  # 3.8 style subscripts (3.9 still parses them so in places)
+        _safe_nodes = nodes
+    return _safe_nodes
+
 
 NOT_RECORDED = object()
 
@@ -47,13 +58,15 @@ class Refused(ValueError):
 def safe_eval(expression: str, values: Dict[str, Tuple[str, str, int]]) -> Any:
     """Evaluates an expression over recorded values: names, literals, operators, subscripts and a few
     pure builtins; anything else (attributes, other calls, assignment) is refused."""
+    ast = isolation.stdlib("ast")
+    allowed = safe_nodes()
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
         raise ValueError("invalid expression: %s" % exc.msg) from None
     names: Dict[str, Any] = {}
     for node in ast.walk(tree):
-        if not isinstance(node, _SAFE_NODES):
+        if not isinstance(node, allowed):
             raise Refused("%s is not evaluated in the past: only names, literals, operators, "
                                   "subscripts and pure builtins (len, min, max…) are, over recorded values"
                                   % type(node).__name__)
