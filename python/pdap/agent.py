@@ -383,6 +383,7 @@ class Agent:
             self._set_tee(False)
             try:
                 self.debugger.reset_client_state()
+                self.timeline.client_gone()  # recording stops, and what it recorded goes
             except Exception as exc:
                 self.debugger.fault("detaching the client", exc)
             self.link = None

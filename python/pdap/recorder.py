@@ -374,8 +374,10 @@ class Recorder:
         return text
 
     def line(self, frame: FrameType, line: int) -> None:
+        if not self.on:
+            return
         log = self.logs.get(threading.get_ident()) or self._log()
-        if log.ignored or not self.on:
+        if log.ignored:
             return
         stack = log.stack
         fid = id(frame)

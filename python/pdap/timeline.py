@@ -10,6 +10,7 @@ setVariable and evaluations with side effects are refused. `history` lists when 
 from __future__ import annotations
 
 import itertools
+import threading
 import os
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -108,6 +109,14 @@ class Timeline:
         self._frames: Dict[int, Tuple[int, int]] = {}  # frame id -> (ident, event index)
         self._scopes: Dict[int, Tuple[int, int]] = {}  # variables reference -> (ident, event index)
         self._generation = -1
+        send_event = debugger.send
+
+        def send_and_forget_ended_threads(event: str, body: Dict[str, Any]) -> None:
+            if event == "thread" and body.get("reason") == "exited":
+                recorder.logs.pop(threading.get_ident(), None)  # sent by the thread as it ends
+            send_event(event, body)
+
+        debugger.send = send_and_forget_ended_threads
 
     # ----- the handlers ------------------------------------------------------------------------
     def handlers(self, live: Dict[str, Handler]) -> Dict[str, Handler]:
@@ -138,6 +147,15 @@ class Timeline:
             "history": self._history_request,
             "record": self._record_request,
         }
+
+    def client_gone(self) -> None:
+        """The client left: recording costs the program time, and nobody will look at it."""
+        if self.rec.on:
+            self.rec.stop()
+        self.rec.logs.clear()
+        self.cursors.clear()
+        self._frames.clear()
+        self._scopes.clear()
 
     def _forget_if_resumed(self) -> None:
         generation = self.dbg.run_generation
