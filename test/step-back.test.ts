@@ -2,6 +2,7 @@
 // present, the recorded state in stackTrace/scopes/variables/evaluate, history, on every Python
 // and both backends; then the scope list, the memory bound and the terminal debugger on one.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { mainTarget, onMainTerminal, runInTerminal, stopsIn, terminalFor } from "./support/cli.js";
@@ -10,6 +11,7 @@ import { forEachPython, type PythonTarget } from "./support/pythons.js";
 import { assertAt, Scenario, type Stop } from "./support/session.js";
 
 const app = fixture("step_back.py");
+const sacred = fixture("step_back_sacred.py");
 
 interface Change {
   step: number;
@@ -187,6 +189,15 @@ forEachPython("step back", (target) => {
     assertAt(stop, "compute", app.line("BP1"));
     await s.client.setBreakpoints(app.path, []);
     await endsWell(s, tid);
+  });
+
+  it("recording leaves the program as it is: its objects finalised when they would be, its output and gc", async (t) => {
+    const expected = execFileSync(target.python, [sacred.path], { encoding: "utf8" });
+    assert.match(expected, /^finalised a\nafter del a\nfinalised b\n/);
+    const { scenario: s } = await Scenario.launch(target, { program: sacred.path, record: true });
+    t.after(() => s.close());
+    assert.equal(await s.exitCode(), 0);
+    assert.equal(s.client.output("stdout"), expected);
   });
 
   it("records each thread apart: going back in a thread shows only that thread's past", async (t) => {
