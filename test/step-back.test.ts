@@ -334,6 +334,35 @@ it("reverseContinue stops where a function breakpoint's function started and whe
   await endsWell(s, tid);
 });
 
+it("a reverse next from a call site (after a step out, a stop not recorded) stays in the caller", {
+  skip: !main,
+}, async (t) => {
+  const s = await launch(main as PythonTarget, [{ line: app.line("ADD_RET"), condition: "value == -20" }]);
+  t.after(() => s.close());
+  let stop = await s.stop();
+  const tid = stop.threadId;
+  stop = await s.resume("stepOut", tid);
+  assertAt(stop, "compute", app.line("CALL"));
+  // back to the start of the calling line (before the call), not into add
+  stop = await move(s, "stepBack", tid, { over: true });
+  assertAt(stop, "compute", app.line("CALL"));
+  assert.ok(inPast(stop));
+  let locals = await s.locals(stop.frames[0].id);
+  assert.deepEqual([locals.v, locals.total], ["-20", "7"]);
+  stop = await move(s, "stepBack", tid, { over: true });
+  assertAt(stop, "compute", app.line("FOR"));
+  locals = await s.locals(stop.frames[0].id);
+  assert.equal(locals.v, "4");
+  stop = await move(s, "next", tid);
+  assertAt(stop, "compute", app.line("CALL"));
+  assert.ok(inPast(stop));
+  stop = await move(s, "next", tid);
+  assert.ok(!inPast(stop), "back at the present, the call site");
+  assertAt(stop, "compute", app.line("CALL"));
+  await s.client.setBreakpoints(app.path, []);
+  await endsWell(s, tid);
+});
+
 onMainTerminal("step back in the terminal debugger", (target) => {
   const term = terminalFor(() =>
     runInTerminal(target, ["--record", "--no-stop-on-entry", "-b", `${app.line("BP1")}`, "step_back.py"]),

@@ -84,6 +84,18 @@ def names_by_line(code: CodeType) -> Tuple[Dict[int, Tuple[str, ...]], Tuple[str
     return {line: tuple(names) for line, names in by_line.items()}, tuple(always)
 
 
+_args_of = BaseException.__dict__["args"].__get__
+
+
+def _exception_args(exc: BaseException) -> Tuple[Any, ...]:
+    """An exception's args as BaseException keeps them: a subclass's `args` property is not run."""
+    try:
+        args = _args_of(exc)
+        return args if type(args) is tuple else ()
+    except Exception:
+        return ()
+
+
 def _fingerprint(value: Any, klass: type) -> Any:
     """What decides a container's shown text, at C speed: its length and the ids of the items
     shown; None when an item is itself a mutable container (then the text is made every time)."""
@@ -216,6 +228,8 @@ class Recorder:
 
     # ----- switching --------------------------------------------------------------------------
     def start(self, spec: Union[bool, List[str]], limit: Optional[int] = None) -> None:
+        if self.on:
+            self.stop()  # a new scope: code enabled for the old one is switched off first
         if limit:
             self.limit = max(1024, int(limit))
         isolation.stdlib("dis")  # here, on pdap's thread: never imported inside a program's event
@@ -251,7 +265,8 @@ class Recorder:
         module = ""
         if frame is not None:
             try:
-                module = str(frame.f_globals.get("__name__", ""))
+                name = frame.f_globals.get("__name__", "")
+                module = name if type(name) is str else ""
             except Exception:
                 module = ""
         verdict = scope(code, module)
@@ -293,8 +308,8 @@ class Recorder:
             except Exception:  # changed by another thread meanwhile, say
                 return default_repr(value)
             return shown if len(shown) <= VALUE_CHARS else shown[:VALUE_CHARS] + "..."
-        if isinstance(value, BaseException):
-            args = value.args if isinstance(value.args, tuple) else ()
+        if issubclass(klass, BaseException):  # the real type's MRO: no __class__ of the program's is asked
+            args = _exception_args(value)
             return "%s(%s)" % (type_name(value), ", ".join(self.text(a) for a in args[:3]))
         try:
             return self._render(value)
@@ -512,7 +527,7 @@ class Recorder:
             return
         entry = stack[-1]
         code = frame.f_code
-        args = getattr(exc, "args", ())
+        args = _exception_args(exc)
         shown = type_name(exc)
         if isinstance(args, tuple) and args:
             shown += ": " + (args[0] if type(args[0]) is str else self.text(args[0]))[:VALUE_CHARS]

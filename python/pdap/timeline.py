@@ -14,7 +14,7 @@ import threading
 import os
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog
+from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog, make_event
 from . import isolation
 from .sources import canonical
 
@@ -225,6 +225,14 @@ class Timeline:
             return len(events) - 1
         return len(events)
 
+    def _live_position(self, ident: int, log: ThreadLog) -> Optional[Event]:
+        """The present as an event when it is not recorded (a stop at a call site after a step out):
+        the recorded activation of the live top frame, for a reverse next to stay in it."""
+        stop = self.dbg.stops.get(ident)
+        if stop is None or not log.stack or log.stack[-1][0] != id(stop.frame):
+            return None
+        return make_event(LINE, log.stack[-1][1], len(log.stack) - 1, "", "", 0, {}, ())
+
     def _stopped(self, args: Dict[str, Any]) -> int:
         ident = self.dbg.ident_of(args.get("threadId"))
         if ident not in self.dbg.stops:
@@ -238,7 +246,7 @@ class Timeline:
         events = log.events
         cursor = self.cursors.get(ident)
         here = cursor.index if cursor is not None else self._present_index(ident, log)
-        current = events[here] if here < len(events) else None
+        current = events[here] if here < len(events) else self._live_position(ident, log)
         target = None
         hit: List[int] = []
         notes: List[str] = []
