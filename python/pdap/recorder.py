@@ -97,19 +97,20 @@ def _exception_args(exc: BaseException) -> Tuple[Any, ...]:
 
 
 def _fingerprint(value: Any, klass: type) -> Any:
-    """What decides a container's shown text, at C speed: its length and the ids of the items
-    shown; None when an item is itself a mutable container (then the text is made every time)."""
+    """What decides a container's shown text, at C speed: the ids of the items shown and whether
+    there are more; None when an item is itself a mutable container (then the text is made every
+    time)."""
     try:
         if klass is dict:
             keys = tuple(itertools.islice(value, MAX_ITEMS))
             values = tuple(itertools.islice(value.values(), MAX_ITEMS))
             if not _MUTABLE.isdisjoint(map(type, values)):
                 return None
-            return (len(value), tuple(map(id, keys)), tuple(map(id, values)))
+            return (min(len(value), MAX_ITEMS + 1), tuple(map(id, keys)), tuple(map(id, values)))
         head = value[:MAX_ITEMS] if klass is list or klass is tuple else tuple(itertools.islice(value, MAX_ITEMS))
         if not _MUTABLE.isdisjoint(map(type, head)):
             return None
-        return (len(value), tuple(map(id, head)))
+        return (min(len(value), MAX_ITEMS + 1), tuple(map(id, head)))
     except Exception:  # changed by another thread meanwhile
         return None
 
