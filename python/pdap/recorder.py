@@ -44,6 +44,7 @@ _STABLE = {int, float, complex, bool, type(None), str, bytes, frozenset, range, 
 _ATOMIC = {int, float, bool, type(None)}
 _CONTAINERS = {list, tuple, dict, set, frozenset}
 _MUTABLE = {list, dict, set, bytearray}  # containers whose items may change in place
+_MUTABLE_NAMES = {"list", "dict", "set", "bytearray"}  # their type names, as snapshots keep them
 _TUPLE = {tuple}
 _FLAT = {int, float, bool, type(None), str}  # reprs CPython makes without any of the program's code
 MAX_ITEMS = 12  # a container's items shown (its text is cut at VALUE_CHARS anyway)
@@ -412,15 +413,20 @@ class Recorder:
         entry[4] = line
         try:
             f_locals = frame.f_locals
-            if previous is None or entry[5]:
-                entry[5] = False  # the frame's first line, or a callee ran since: look at every local
-                items = list(f_locals.items())
+            if previous is None:
+                items = list(f_locals.items())  # the frame's first line: every local
                 full = True
             else:
                 names = self._names(code)
                 wanted = names[0].get(previous, ())
                 if names[1]:
                     wanted = wanted + names[1]
+                if entry[5]:
+                    # a callee ran since: it may have changed the lists, dicts and sets the locals
+                    # refer to (it cannot rebind them; other objects are shown by type and id)
+                    entry[5] = False
+                    if snapshot:
+                        wanted = wanted + tuple(name for name, shown in snapshot.items() if shown[1] in _MUTABLE_NAMES)
                 items = []
                 for name in wanted:
                     if name in f_locals:
