@@ -123,6 +123,7 @@ class Agent:
             "disconnect": self._disconnect,
             "setFunctionBreakpoints": self._set_function_breakpoints,
             "setExceptionBreakpoints": self._set_exception_breakpoints,
+            "setDataBreakpoints": self._set_data_breakpoints,
             "exceptionInfo": lambda args: self.debugger.exception_info(args.get("threadId")),
             "breakpointLocations": self._breakpoint_locations,
             "gotoTargets": goto_targets,
@@ -542,6 +543,12 @@ class Agent:
         if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
             raise TypeError("'breakpoints' must be a list of {name, condition?, hitCondition?}")
         return {"breakpoints": [bp.to_dap() for bp in self.debugger.set_function_breakpoints(specs)]}
+
+    def _set_data_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
+        specs = args.get("breakpoints") or []
+        if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
+            raise TypeError("'breakpoints' must be a list of {dataId, accessType?, condition?, hitCondition?}")
+        return {"breakpoints": [bp.to_dap() for bp in self.debugger.set_data_breakpoints(specs)]}
 
     def _set_exception_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
         if not isinstance(args.get("filters", []), list):

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 from . import evaluation, isolation, log, variables
 from .backends.interrupts import from_signal_handler
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
+from .data_breakpoints import DataBreakpoint, DataBreakpoints
 from .exceptions import ExceptionFilters, exception_info
 from .function_breakpoints import FunctionBreakpoint, FunctionBreakpoints
 from .goto import Jump
@@ -58,16 +59,17 @@ class Step:
     any_user: stop on the next line of any user code (step in, or after leaving into library code).
     """
 
-    __slots__ = ("kind", "stop_frame", "watch_frame", "any_user", "reason", "hit_ids")
+    __slots__ = ("kind", "stop_frame", "watch_frame", "any_user", "reason", "hit_ids", "text")
 
     def __init__(self, kind: str, frame: Optional[FrameType], reason: str = "step",
-                 hit_ids: Optional[List[int]] = None) -> None:
+                 hit_ids: Optional[List[int]] = None, text: Optional[str] = None) -> None:
         self.kind = kind
         self.any_user = kind == "in"
         self.stop_frame = frame if kind == "over" else None
         self.watch_frame = frame
         self.reason = reason  # what the client is told when this step stops
         self.hit_ids = hit_ids
+        self.text = text  # a data breakpoint's change, for the stop it makes
 
 
 class ThreadStop:
@@ -96,6 +98,7 @@ class Debugger:
         self.breakpoints.on_changed = lambda bp: self.send("breakpoint", {"reason": "changed", "breakpoint": bp.to_dap()})
         self.function_breakpoints = FunctionBreakpoints()
         self.exceptions = ExceptionFilters()
+        self.data = DataBreakpoints(self)
         # (exception, break mode) of the last exception stop: each filter stops once per exception
         self._last_reported: Tuple[Optional[BaseException], str] = (None, "")
         self.just_my_code = True
@@ -181,6 +184,7 @@ class Debugger:
             self.breakpoints.clear()
             self.function_breakpoints.clear()
             self.exceptions.clear()
+            self.data.clear()
             self.steps.clear()
             self.pause_requested = False
             self._resume_all()
@@ -217,10 +221,70 @@ class Debugger:
             return
         step = self.steps.get(ident)
         if step is not None and self._step_done(step, frame):
-            self.stop(frame, step.reason, hit_ids=step.hit_ids)
+            self.stop(frame, step.reason, hit_ids=step.hit_ids, text=step.text, quiet=True)
             return
         if self.trace_all and frame.f_code is not None and not self.filter.is_agent(frame.f_code):
             self._hold(ident, frame)
+
+    def on_data_line(self, frame: FrameType, line: int) -> bool:
+        """A line of a code object that may change a watched value: stop here (after the line that
+        changed it) if one changed and its conditions hold."""
+        try:
+            found = self.data.changed(frame, line)
+        except Exception as exc:  # a fault in pdap never reaches the program
+            self.fault("data breakpoint check", exc)
+            return False
+        return found is not None and self.on_data_change(frame, found)
+
+    def on_data_change(self, frame: FrameType, found: Tuple[DataBreakpoint, str]) -> bool:
+        """A watched value changed, seen at this line (the backends' fast path calls this directly)."""
+        ident = threading.get_ident()
+        if ident in self.agent_threads or ident in self.inside:
+            return False
+        bp, text = found
+        self.stop(frame, "data breakpoint", hit_ids=[bp.id], text=text, quiet=True)
+        return True
+
+    @tracer_event("data breakpoint check")
+    def on_data_return(self, frame: FrameType) -> None:
+        """A checked code object returns: a change on its last line stops in the caller, at the
+        call site (as a step out would); the watches of its frame's locals end."""
+        ident = threading.get_ident()
+        if ident in self.agent_threads or ident in self.inside:
+            return
+        found = self.data.changed(frame, -1)
+        if self.data.locals:
+            for bp in self.data.frame_gone(frame):
+                self.send("breakpoint", {"reason": "changed", "breakpoint": bp.to_dap()})
+        if found is not None:
+            self.stop_after_line(frame, found[0].id, found[1])
+
+    def on_data_unwind(self, frame: FrameType) -> None:
+        """An exception leaves a frame: the watches of its locals end."""
+        try:
+            for bp in self.data.frame_gone(frame):
+                self.send("breakpoint", {"reason": "changed", "breakpoint": bp.to_dap()})
+        except Exception as exc:
+            self.fault("data breakpoint check", exc)
+
+    def stop_after_line(self, frame: FrameType, bp_id: int, text: str) -> None:
+        """A watched value changed in this frame's current line: stop when the line is done (its
+        next line, or its caller's call site if it returns)."""
+        step = Step("over", frame, "data breakpoint", [bp_id], text)
+        if self.just_my_code and not self.filter.is_user(frame.f_code):
+            step.any_user = True  # library code changed it: stop at the next line of the program's code
+            step.stop_frame = None
+        with self.cond:
+            self.steps[threading.get_ident()] = step
+            self._update_modes()
+        self.backend.watch_frame(frame)
+
+    def set_data_breakpoints(self, specs: List[Dict[str, Any]]) -> List[DataBreakpoint]:
+        with self.cond:
+            bps = self.data.set(specs)
+            self.breakpoints.version += 1  # tracers decide each code object again
+        self.backend.breakpoints_changed()
+        return bps
 
     def _breakpoints_stop(self, frame: FrameType, bps: List[Any], reason: str, condition_held: bool = False) -> bool:
         """Counts hits, prints logpoints, and stops for the first breakpoint whose conditions hold."""
@@ -357,7 +421,7 @@ class Debugger:
             step.stop_frame = step.watch_frame = caller
             self.backend.watch_frame(caller)
             return
-        self.stop(caller, step.reason, hit_ids=step.hit_ids)
+        self.stop(caller, step.reason, hit_ids=step.hit_ids, text=step.text, quiet=True)
 
     def _step_to_any_user(self, step: Step) -> None:
         step.any_user = True
@@ -498,6 +562,9 @@ class Debugger:
                 self.deferred.setdefault(ident, exc)
 
     def _resume_all(self) -> None:
+        if self.data.active:
+            self.data.remember_all()  # a change made during the stop (setVariable) is no hit
+        self.data.forget_candidates()
         self.frames.reset()
         self.refs.reset()
         self.return_values.clear()

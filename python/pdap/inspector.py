@@ -8,11 +8,13 @@ user's code (a repr, a property, an expression) runs on a guarded helper thread 
 """
 from __future__ import annotations
 
+import ast
 import gc
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from . import completions, evaluation, locals_writer, thread_values
+from . import data_breakpoints as data
 from .evaluation import EvaluationError
 from .safe_repr import CLIPBOARD_CHARS, MAX_VALUE_CHARS, REPL_CHARS, Renderer, describe_exception, type_name
 from .user_code import RENDER_TIMEOUT, Guard, Interrupted, TimedOut
@@ -44,7 +46,7 @@ class Inspector:
         """The agent requests this module answers."""
         return {"scopes": self.scopes, "variables": self.variables, "evaluate": self.evaluate,
                 "setVariable": self.set_variable, "setExpression": self.set_expression,
-                "completions": self.completions}
+                "completions": self.completions, "dataBreakpointInfo": self.data_breakpoint_info}
 
     # ----- helpers -----------------------------------------------------------------------------
     def frame(self, frame_id: Any) -> FrameType:
@@ -289,6 +291,74 @@ class Inspector:
             raise EvaluationError(str(exc)) from None
         except Interrupted:
             raise EvaluationError("%s was interrupted" % what) from None
+
+    # ----- data breakpoints ----------------------------------------------------------------------
+    def data_breakpoint_info(self, args: Dict[str, Any]) -> Dict[str, Any]:
+        """What a variable (variablesReference + name) or an expression (name + frameId) names, as a
+        data breakpoint: its dataId, or (dataId null) why it cannot be watched."""
+        name = args.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise TypeError("dataBreakpointInfo needs 'name' (a string)")
+        mode = args.get("mode")
+        mutation = mode == "mutation"
+        try:
+            if args.get("variablesReference"):
+                target = self._variable_target(self.refs.get(args.get("variablesReference"), "variablesReference"), name)
+            else:
+                frame = self._optional_frame(args)
+                if frame is None:
+                    raise data.UnsupportedTarget("%s: an expression is watched in a stack frame (frameId)" % name)
+                target = self._run(lambda: {"target": self._expression_target(name, frame)}, EVALUATE_TIMEOUT,
+                                   "finding %s" % name)["target"]
+        except (data.UnsupportedTarget, EvaluationError, LookupError) as exc:
+            return {"dataId": None, "description": str(exc)}
+        what = {"local": "local variable", "global": "global", "attr": "attribute", "class_attr": "class attribute",
+                "item": "item"}[target.kind]
+        description = "%s (%s%s)" % (target.label, what, ", or changed in place" if mutation else "")
+        if target.kind == "local" and target.frame is not None:
+            description = "%s (local variable of %s%s)" % (target.label, target.frame.f_code.co_name,
+                                                            ", or changed in place" if mutation else "")
+        return {"dataId": self.dbg.data.offer(target, mutation), "description": description,
+                "accessTypes": ["write"], "canPersist": target.kind == "global"}
+
+    def _variable_target(self, item: Any, name: str) -> "data.Target":
+        if isinstance(item, Group):
+            item = item.parent
+        if isinstance(item, Scope):
+            if item.kind not in ("locals", "globals"):
+                raise data.UnsupportedTarget("%s: values of the %s scope are not variables" % (name, item.kind))
+            return data.name_target(item.frame, name, item.kind)
+        if isinstance(item, Ref):
+            value = item.value
+            label = item.expr
+            if isinstance(value, dict):
+                key = item.keys[name] if name in item.keys else self._literal(name)
+                return data.item_target(value, key, "%s[%r]" % (label, key) if label else name)
+            if isinstance(value, list):
+                if not name.isdigit():
+                    raise data.UnsupportedTarget("%s: a list item is watched by its index" % name)
+                return data.item_target(value, int(name), "%s[%s]" % (label, name) if label else name)
+            return data.attribute_target(value, name, "%s.%s" % (label, name) if label else name)
+        raise data.UnsupportedTarget("%s cannot be watched" % name)
+
+    @staticmethod
+    def _literal(name: str) -> Any:
+        try:
+            return ast.literal_eval(name)
+        except (ValueError, SyntaxError):
+            raise data.UnsupportedTarget("%s: not a key pdap can name again" % name) from None
+
+    def _expression_target(self, expression: str, frame: FrameType) -> "data.Target":
+        node = data.parse_watch(expression)
+        text = expression.strip()
+        extras = self._extras(frame)
+        if isinstance(node, ast.Name):
+            return data.name_target(frame, node.id)
+        owner = evaluation.evaluate_value(data.source_of(node.value, text), frame, extras)  # type: ignore[attr-defined]
+        if isinstance(node, ast.Attribute):
+            return data.attribute_target(owner, node.attr, text)
+        key = evaluation.evaluate_value(data.source_of(node.slice, text), frame, extras)  # type: ignore[attr-defined]
+        return data.item_target(owner, key, text)
 
     # ----- setVariable / setExpression -----------------------------------------------------------
     def set_variable(self, args: Dict[str, Any]) -> Dict[str, Any]:

@@ -3,7 +3,7 @@
 import type { DebugProtocol } from "@vscode/debugprotocol";
 
 export interface RememberedRequest {
-  command: "setBreakpoints" | "setFunctionBreakpoints" | "setExceptionBreakpoints";
+  command: "setBreakpoints" | "setFunctionBreakpoints" | "setExceptionBreakpoints" | "setDataBreakpoints";
   arguments: object;
 }
 
@@ -12,6 +12,8 @@ export class BreakpointMemory {
   private readonly lines = new Map<string, DebugProtocol.SetBreakpointsArguments>();
   private functions: DebugProtocol.SetFunctionBreakpointsArguments | undefined;
   private exceptions: DebugProtocol.SetExceptionBreakpointsArguments | undefined;
+  /** only the data breakpoints a new process can find again (canPersist: module globals) */
+  private data: DebugProtocol.SetDataBreakpointsArguments | undefined;
 
   /** Notes a breakpoint request the agent accepted; any other request is ignored. */
   remember(command: string, args: unknown): void {
@@ -26,6 +28,10 @@ export class BreakpointMemory {
       this.functions = args as DebugProtocol.SetFunctionBreakpointsArguments;
     } else if (command === "setExceptionBreakpoints") {
       this.exceptions = args as DebugProtocol.SetExceptionBreakpointsArguments;
+    } else if (command === "setDataBreakpoints") {
+      const dataArgs = args as DebugProtocol.SetDataBreakpointsArguments;
+      const lasting = (dataArgs.breakpoints ?? []).filter((bp) => bp.dataId.startsWith("global:"));
+      this.data = lasting.length > 0 ? { breakpoints: lasting } : undefined;
     }
   }
 
@@ -37,6 +43,7 @@ export class BreakpointMemory {
     }));
     if (this.functions) all.push({ command: "setFunctionBreakpoints", arguments: this.functions });
     if (this.exceptions) all.push({ command: "setExceptionBreakpoints", arguments: this.exceptions });
+    if (this.data) all.push({ command: "setDataBreakpoints", arguments: this.data });
     return all;
   }
 }

@@ -23,6 +23,22 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   supportsBreakpointLocationsRequest: true,
   supportsGotoTargetsRequest: true,
   supportsStepBack: true,
+  supportsDataBreakpoints: true,
+  breakpointModes: [
+    {
+      mode: "change",
+      label: "Value change",
+      description: "Stop when the value is replaced (assigned, deleted)",
+      appliesTo: ["data"],
+    },
+    {
+      mode: "mutation",
+      label: "Value change or mutation",
+      description:
+        "Also stop when the value itself changes in place (a list appended to, a dict updated), compared by a shallow snapshot",
+      appliesTo: ["data"],
+    },
+  ],
   exceptionBreakpointFilters: [
     {
       filter: "raised",

@@ -119,14 +119,15 @@ function listBreakpoints(dbg: TerminalDebugger): void {
   }
   dbg.screen.info("Num Type         Disp Enb   Where");
   for (const entry of entries) {
-    const type = entry.file === undefined ? "function bp" : "breakpoint";
-    const where =
-      entry.functionName && entry.file !== undefined
+    const type = entry.watch ? "watchpoint" : entry.file === undefined ? "function bp" : "breakpoint";
+    const where = entry.watch
+      ? `${entry.watch.expression}${entry.watch.mutation ? " (or changed in place)" : ""}`
+      : entry.functionName && entry.file !== undefined
         ? `${dbg.placeOf(entry)} (${entry.functionName})`
         : dbg.placeOf(entry);
     dbg.screen.printFitted(
       `${String(entry.number).padEnd(4)}${type.padEnd(13)}${(entry.temporary ? "del" : "keep").padEnd(5)}` +
-        `${(entry.enabled ? "yes" : "no").padEnd(6)}at ${where}`,
+        `${(entry.enabled ? "yes" : "no").padEnd(6)}${entry.watch ? "" : "at "}${where}`,
     );
     const notes = [
       entry.condition && `stop only if ${entry.condition}`,
@@ -159,7 +160,7 @@ const clear: CommandHandler = async (dbg, arg) => {
     if (entries.length === 0) throw new UsageError(`no breakpoint at ${arg}`);
   }
   await dbg.breakpoints.remove(entries);
-  for (const entry of entries) dbg.screen.info(`Deleted breakpoint ${entry.number} at ${dbg.placeOf(entry)}`);
+  for (const entry of entries) dbg.screen.info(`Deleted ${dbg.nameOf(entry)}`);
   return "stay";
 };
 
@@ -167,9 +168,7 @@ function enableCommand(enabled: boolean): CommandHandler {
   return async (dbg, arg) => {
     for (const entry of entriesNamed(dbg, arg)) {
       await dbg.breakpoints.update(entry, { enabled });
-      dbg.screen.info(
-        `${enabled ? "Enabled" : "Disabled"} breakpoint ${entry.number} at ${dbg.placeOf(entry)}`,
-      );
+      dbg.screen.info(`${enabled ? "Enabled" : "Disabled"} ${dbg.nameOf(entry)}`);
     }
     return "stay";
   };
@@ -208,6 +207,43 @@ const ignore: CommandHandler = async (dbg, arg) => {
       ? `Will ignore next ${count} crossing${count === 1 ? "" : "s"} of breakpoint ${entry.number}.`
       : `Will stop next time breakpoint ${entry.number} is reached.`,
   );
+  return "stay";
+};
+
+// ----- watch ------------------------------------------------------------------------------------
+
+/** `watch [-m] EXPR`: stop after a line that changes EXPR (with -m, also when it changes in place). */
+const watchCommand: CommandHandler = async (dbg, arg) => {
+  let expression = arg.trim();
+  if (!expression) {
+    listBreakpoints(dbg);
+    return "stay";
+  }
+  if (!dbg.capabilities.supportsDataBreakpoints) {
+    throw new UsageError("watch is not supported by this adapter (no data breakpoints)");
+  }
+  let mutation = false;
+  const flag = /^(?:-m|--mutation)\s+(.+)$/s.exec(expression);
+  if (flag) {
+    mutation = true;
+    expression = flag[1].trim();
+  }
+  const frame = dbg.frame;
+  if (!frame) throw new UsageError("watch needs a stopped program: EXPR is found in the current frame");
+  const info = await dbg.client.request<DebugProtocol.DataBreakpointInfoResponse["body"]>(
+    "dataBreakpointInfo",
+    { name: expression, frameId: frame.id, ...(mutation ? { mode: "mutation" } : {}) },
+  );
+  if (!info.dataId) throw new UsageError(`cannot watch ${expression}: ${info.description}`);
+  const entry = await dbg.breakpoints.add({
+    watch: { expression, dataId: info.dataId, mutation, description: info.description },
+    temporary: false,
+  });
+  if (!entry.verified) {
+    await dbg.breakpoints.withdraw(entry);
+    throw new UsageError(`watchpoint not set: ${entry.message ?? "refused"}`);
+  }
+  dbg.screen.info(`Watchpoint ${entry.number}: ${info.description}`);
   return "stay";
 };
 
@@ -275,6 +311,8 @@ export const BREAK_COMMANDS: Record<string, CommandHandler> = {
   break: breakCommand(false),
   tbreak: breakCommand(true),
   clear,
+  delete: clear,
+  watch: watchCommand,
   disable: enableCommand(false),
   enable: enableCommand(true),
   condition,

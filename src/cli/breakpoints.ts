@@ -12,6 +12,8 @@ export interface BreakpointEntry {
   line?: number;
   /** `break function`: its name, whether sent as a function breakpoint or resolved to a line */
   functionName?: string;
+  /** `watch EXPR`: a data breakpoint of the program's session (dataId from dataBreakpointInfo) */
+  watch?: WatchTarget;
   condition?: string;
   /** hits still to pass without stopping (pdb's ignore count) */
   ignoreCount: number;
@@ -29,10 +31,24 @@ export interface BreakpointEntry {
   message?: string;
 }
 
+export interface WatchTarget {
+  expression: string;
+  dataId: string;
+  /** also when the value changes in place (the adapter's "mutation" mode) */
+  mutation: boolean;
+  /** what the adapter said it watches */
+  description: string;
+}
+
 export type NewBreakpoint = Pick<
   BreakpointEntry,
-  "file" | "line" | "functionName" | "condition" | "temporary"
+  "file" | "line" | "functionName" | "condition" | "temporary" | "watch"
 >;
+
+/** A breakpoint that stops at a function (sent with setFunctionBreakpoints) */
+function isFunction(entry: BreakpointEntry): boolean {
+  return entry.file === undefined && entry.watch === undefined;
+}
 
 export class BreakpointTable {
   private nextNumber = 1;
@@ -63,7 +79,7 @@ export class BreakpointTable {
       }
     }
     for (const file of files) await this.syncFileTo(client, file);
-    if (this.all.some((entry) => entry.file === undefined)) await this.syncFunctionsTo(client);
+    if (this.all.some(isFunction)) await this.syncFunctionsTo(client);
   }
 
   /** A child's session ended: no more requests for it. */
@@ -177,7 +193,7 @@ export class BreakpointTable {
     for (const entry of hit) {
       entry.hits++;
       entry.ignoreCount = 0;
-      if (entry.file === undefined && place.file) entry.seenAt = { file: place.file, line: place.line };
+      if (isFunction(entry) && place.file) entry.seenAt = { file: place.file, line: place.line };
     }
     return hit;
   }
@@ -199,18 +215,22 @@ export class BreakpointTable {
 
   private async sync(entry: BreakpointEntry): Promise<void> {
     if (entry.file !== undefined) await this.syncFile(entry.file);
+    else if (entry.watch) await this.syncWatches();
     else await this.syncFunctions();
   }
 
   private async syncAll(entries: BreakpointEntry[]): Promise<void> {
     const files = new Set<string>();
     let functions = false;
+    let watches = false;
     for (const entry of entries) {
       if (entry.file !== undefined) files.add(entry.file);
+      else if (entry.watch) watches = true;
       else functions = true;
     }
     for (const file of files) await this.syncFile(file);
     if (functions) await this.syncFunctions();
+    if (watches) await this.syncWatches();
   }
 
   /**
@@ -250,8 +270,30 @@ export class BreakpointTable {
     }
   }
 
+  /**
+   * `watch` entries go to the program's session only: what a dataId names (a frame, an object)
+   * lives in one process.
+   */
+  private async syncWatches(): Promise<void> {
+    const entries = this.all.filter((entry) => entry.watch && entry.enabled);
+    const body = await this.client.request<DebugProtocol.SetDataBreakpointsResponse["body"]>(
+      "setDataBreakpoints",
+      {
+        breakpoints: entries.map((entry) => ({
+          dataId: entry.watch?.dataId ?? "",
+          accessType: "write",
+          condition: entry.condition,
+          hitCondition: hitCondition(entry),
+        })),
+      },
+    );
+    entries.forEach((entry, index) => {
+      this.adopt(this.client, entry, body.breakpoints[index]);
+    });
+  }
+
   private async syncFunctionsTo(client: DapClient): Promise<void> {
-    const entries = this.all.filter((entry) => entry.file === undefined && entry.enabled);
+    const entries = this.all.filter((entry) => isFunction(entry) && entry.enabled);
     const body = await client.request<DebugProtocol.SetFunctionBreakpointsResponse["body"]>(
       "setFunctionBreakpoints",
       {
@@ -290,7 +332,7 @@ export class BreakpointTable {
     entry.pending = !bp.verified && bp.reason === "pending";
     entry.message = bp.message;
     if (bp.line !== undefined) entry.actualLine = bp.line;
-    if (entry.file === undefined && bp.source?.path && bp.line !== undefined) {
+    if (isFunction(entry) && bp.source?.path && bp.line !== undefined) {
       entry.seenAt = { file: bp.source.path, line: bp.line };
     }
   }

@@ -42,6 +42,20 @@ export const COMMANDS: CommandInfo[] = [
     "cl(ear) [number ... | file:line]",
     "Delete breakpoints by number, or those at file:line; without arguments, delete them all.",
   ),
+  command(
+    "delete",
+    [],
+    "delete [number ...]",
+    "Delete breakpoints and watchpoints by number (gdb's word); without arguments, delete them all.",
+  ),
+  command(
+    "watch",
+    [],
+    "watch [-m] expression",
+    "Stop after a line that changes expression (a variable, obj.attr, d[key] or xs[i]), in the thread " +
+      "that changed it; the stop shows the old and new value. With -m, also when the value changes in place " +
+      "(a list appended to). Listed with the breakpoints; condition, ignore, disable and clear apply.",
+  ),
   command("disable", [], "disable number ...", "Disable breakpoints: they stay listed but do not stop."),
   command("enable", [], "enable number ...", "Enable disabled breakpoints."),
   command(

@@ -287,6 +287,7 @@ export class TerminalDebugger {
         return;
       case "breakpoint":
         this.breakpoints.applyEvent(body as DebugProtocol.BreakpointEvent["body"], process.client);
+        if (process === this.main) void this.dropEndedWatches();
         return;
       case "capabilities":
         Object.assign(process.client.capabilities, body.capabilities ?? {});
@@ -566,6 +567,14 @@ export class TerminalDebugger {
     await Promise.all(children.map((process) => process.client.disconnect(terminateDebuggee)));
   }
 
+  /** A watch of a local whose frame returned: gone, as gdb deletes such a watchpoint. */
+  private async dropEndedWatches(): Promise<void> {
+    const ended = this.breakpoints.all.filter((entry) => entry.watch && !entry.verified && entry.message);
+    if (ended.length === 0) return;
+    for (const entry of ended) this.screen.info(`Watchpoint ${entry.number} deleted: ${entry.message}`);
+    await this.breakpoints.remove(ended).catch(() => undefined);
+  }
+
   // ----- stops --------------------------------------------------------------------------------
   private async showStop(body: DebugProtocol.StoppedEvent["body"]): Promise<void> {
     this.listCursor = undefined;
@@ -580,8 +589,7 @@ export class TerminalDebugger {
     const temporary = hit.filter((entry) => entry.temporary);
     if (temporary.length > 0) {
       await this.breakpoints.remove(temporary);
-      for (const entry of temporary)
-        this.screen.info(`Deleted breakpoint ${entry.number} at ${this.placeOf(entry)}`);
+      for (const entry of temporary) this.screen.info(`Deleted ${this.nameOf(entry)}`);
     }
   }
 
@@ -603,8 +611,16 @@ export class TerminalDebugger {
     thread: string,
   ): string {
     const parts: string[] = [];
-    if (hit.length > 0) parts.push(`breakpoint ${hit.map((entry) => entry.number).join(", ")}`);
-    else if (body.reason === "pause") parts.push("paused");
+    const watches = hit.filter((entry) => entry.watch);
+    const lines = hit.filter((entry) => !entry.watch);
+    if (lines.length > 0) parts.push(`breakpoint ${lines.map((entry) => entry.number).join(", ")}`);
+    if (watches.length > 0) {
+      const change = body.description ? `, ${body.description}` : "";
+      parts.push(`watchpoint ${watches.map((entry) => entry.number).join(", ")}${change}`);
+    } else if (body.reason === "data breakpoint" && body.description) parts.push(body.description);
+    else if (hit.length > 0) {
+      // a line breakpoint: said above
+    } else if (body.reason === "pause") parts.push("paused");
     else if (body.reason === "goto") parts.push("jumped");
     else if (body.reason.includes("breakpoint") && body.reason !== "breakpoint") parts.push(body.reason);
     if (this.frames.some((frame) => frame.presentationHint === "label") && body.description)
@@ -677,6 +693,12 @@ export class TerminalDebugger {
     return path ? this.breakpoints.marks(path) : new Map();
   }
 
+  /** "breakpoint 2 at app.py:7", "watchpoint 3: total" (for messages about one entry) */
+  nameOf(entry: BreakpointEntry): string {
+    if (entry.watch) return `watchpoint ${entry.number}: ${entry.watch.expression}`;
+    return `breakpoint ${entry.number} at ${this.placeOf(entry)}`;
+  }
+
   placeOfFrame(frame: DebugProtocol.StackFrame): string {
     const source = frame.source;
     const name = source?.path ? displayPath(source.path) : (source?.name ?? "?");
@@ -684,6 +706,7 @@ export class TerminalDebugger {
   }
 
   placeOf(entry: BreakpointEntry): string {
+    if (entry.watch) return entry.watch.expression;
     if (entry.file === undefined) return `function ${entry.functionName}`;
     return `${displayPath(entry.file)}:${entry.actualLine ?? entry.line}`;
   }
@@ -744,6 +767,7 @@ export class TerminalDebugger {
   unavailableCommands(): Set<string> {
     const unavailable = new Set<string>();
     if (!this.capabilities.supportsGotoTargetsRequest) unavailable.add("jump");
+    if (!this.capabilities.supportsDataBreakpoints) unavailable.add("watch");
     if (!this.capabilities.supportsStepBack)
       for (const name of ["rstep", "rnext", "rcontinue", "record", "history"]) unavailable.add(name);
     return unavailable;

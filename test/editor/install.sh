@@ -19,6 +19,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Run from `npm run test:editor`, the environment holds the outer npm's npm_config_* settings, and
+# npm reads those as its own: npm_config_user_agent would name Node 20 to code-server's
+# postinstall, which refuses anything but Node 24. The installs below get npm's own defaults.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_')
+
 if [ ! -f "$STAMP" ]; then
   mkdir -p "$CACHE/node24" "$CACHE/code-server"
   echo "editor-test: installing node@24 into $CACHE/node24" >&2

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from threading import get_ident
 from types import CodeType, FrameType
-from typing import TYPE_CHECKING, Any, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Optional, Set, Tuple
 
 from ..breakpoints import plain_condition
 from .base import NO_LINE, UNKNOWN, Backend
@@ -22,6 +22,7 @@ mon = sys.monitoring  # type: ignore[attr-defined]
 E = mon.events
 DISABLE = mon.DISABLE
 STEP_LOCAL = E.LINE | E.PY_RETURN | E.PY_YIELD
+DATA_LOCAL = E.LINE | E.PY_RETURN  # code that may change a watched value: its lines and its returns
 getframe = sys._getframe
 
 
@@ -36,6 +37,9 @@ class MonitoringBackend(Backend):
         self.tool = -1
         self.watched: Set[CodeType] = set()
         self.watched_ids: Set[int] = set()  # id() of watched codes: hashing a code object is slow
+        self.data = debugger.data
+        self.data_codes = debugger.data.codes  # id(code) -> what its lines check (cleared, never replaced)
+        self.data_events: Dict[int, CodeType] = {}  # codes given DATA_LOCAL events, to take back
         # a program's exception pdap re-raises from a callback, until its RAISE event in the
         # program's frame takes pdap's frames out of its traceback
         self._reraising: Optional[BaseException] = None
@@ -78,6 +82,8 @@ class MonitoringBackend(Backend):
             # breakpoints stay (a module stopped on entry, then continued, reaches its breakpoint)
             if self.for_filename(code.co_filename) is not None:
                 mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | E.LINE)
+            if self.data.active and self.data.classify(code):
+                self._data_events(code)
         except BaseException as exc:
             if not isinstance(exc, Exception) or from_signal_handler(exc):
                 raise self._interrupted(exc)  # a signal handler's: the program's
@@ -89,6 +95,12 @@ class MonitoringBackend(Backend):
     def _line(self, code: CodeType, line: int) -> Any:
         try:
             dbg = self.dbg
+            if self.data_codes and id(code) in self.data_codes:
+                if dbg.on_data_line(getframe(1), line):
+                    return None  # stopped after the line that changed a watched value
+                if self.data.rearm:
+                    self.data.rearm = False
+                    mon.restart_events()  # a writer line runs: the line after it must report
             last = self.last_line
             if last[0] is code and last[1] == line:
                 hit = last[2]  # a hot line: its breakpoints without two lookups
@@ -100,6 +112,8 @@ class MonitoringBackend(Backend):
                 self.last_line = (code, line, hit)  # one tuple: threads may race here
             if hit is None:
                 if not dbg.trace_all and not dbg.step_in and id(code) not in self.watched_ids:
+                    if id(code) in self.data_codes and self.data.line_needed(code, line):
+                        return None  # its lines check a data breakpoint
                     return DISABLE  # no breakpoint here and no step watches this code: until restart_events
             elif not dbg.steps and not dbg.trace_all:
                 # a plain condition on a hot line: its compiled test, inline (see LineHits)
@@ -141,6 +155,11 @@ class MonitoringBackend(Backend):
         return None
 
     def _return(self, code: CodeType, offset: int, value: Any) -> Any:
+        if self.data_codes and id(code) in self.data_codes:
+            try:
+                self.dbg.on_data_return(getframe(1))
+            except BaseException as exc:  # a signal handler's exception (or one a stop kept): the program's
+                raise self._interrupted(exc)
         if self.dbg.steps:
             self._leave("return", value)
         return None
@@ -153,6 +172,8 @@ class MonitoringBackend(Backend):
     def _unwind(self, code: CodeType, offset: int, exc: BaseException) -> Any:
         try:
             dbg = self.dbg
+            if dbg.data.locals:
+                dbg.on_data_unwind(sys._getframe(1))
             if dbg.exceptions.user_unhandled:
                 dbg.on_exception_unwind(sys._getframe(1), exc)
             if dbg.steps:
@@ -186,7 +207,7 @@ class MonitoringBackend(Backend):
         events = E.PY_START
         if dbg.trace_all or dbg.step_in:
             events |= E.LINE
-        if dbg.steps or dbg.exceptions.user_unhandled:
+        if dbg.steps or dbg.exceptions.user_unhandled or dbg.data.locals:
             events |= E.PY_UNWIND
         if dbg.exceptions.raised or self._reraising is not None:
             events |= E.RAISE
@@ -197,7 +218,41 @@ class MonitoringBackend(Backend):
         if self.tool < 0:
             return
         self._watch_running_breakpoints()
+        self._watch_data()
+        self._set_global_events()
         mon.restart_events()
+
+    def _data_events(self, code: CodeType) -> None:
+        self.data_events[id(code)] = code
+        mon.set_local_events(self.tool, code, mon.get_local_events(self.tool, code) | DATA_LOCAL)
+
+    def _base_events(self, code: CodeType) -> int:
+        """The local events a code object keeps when no step watches it."""
+        events = E.LINE if self.for_filename(code.co_filename) is not None else 0
+        if id(code) in self.data_codes:
+            events |= DATA_LOCAL
+        return events
+
+    def _watch_data(self) -> None:
+        """Data breakpoints changed: codes that no longer check one lose their events; running
+        frames whose code may change a watched value get them (new code objects at PY_START)."""
+        for key, code in list(self.data_events.items()):
+            if key not in self.data_codes:
+                del self.data_events[key]
+                keep = self._base_events(code) | (STEP_LOCAL if key in self.watched_ids else 0)
+                mon.set_local_events(self.tool, code, keep)
+        if not self.data.active:
+            return
+        for code, _ in list(self.data_codes.values()):
+            self._data_events(code)
+        agent = self.dbg.agent_threads
+        for ident, frame in sys._current_frames().items():
+            if ident in agent:
+                continue
+            while frame is not None:
+                if self.data.classify(frame.f_code):
+                    self._data_events(frame.f_code)
+                frame = frame.f_back
 
     def _watch_running_breakpoints(self) -> None:
         """LINE events for every running frame whose file holds breakpoints."""
@@ -224,8 +279,7 @@ class MonitoringBackend(Backend):
             return
         if not self.dbg.steps and self.watched:
             for code in self.watched:
-                keep = E.LINE if self.for_filename(code.co_filename) is not None else 0
-                mon.set_local_events(self.tool, code, keep)
+                mon.set_local_events(self.tool, code, self._base_events(code))
             self.watched.clear()
             self.watched_ids.clear()
         if not (self.dbg.trace_all or self.dbg.step_in):

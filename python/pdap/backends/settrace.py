@@ -33,6 +33,8 @@ class SettraceBackend(Backend):
         self.dbg = debugger
         self.for_filename = debugger.breakpoints.for_filename
         self.by_raw_filename = debugger.breakpoints.by_raw_filename
+        self.data = debugger.data
+        self.data_codes = debugger.data.codes  # id(code) -> what its lines check (cleared, never replaced)
         # per thread: the frame an exception is passing through, until a line runs there or it returns
         self._unwinding: Dict[int, Tuple[FrameType, BaseException]] = {}
         # id(code) -> whether its frames are traced: decided once per code object
@@ -159,6 +161,8 @@ class SettraceBackend(Backend):
                 self._decided_version = version
             table = self.for_filename(code.co_filename)
             holds = table is not None and any(line in table for line in code_lines(code))
+            if not holds and self.data.active:
+                holds = self.data.classify(code)  # its lines check a data breakpoint
             recorder = self.dbg.recorder
             if not holds and recorder is not None:
                 holds = recorder.in_scope(code, frame)  # step back records this code's events
@@ -182,6 +186,8 @@ class SettraceBackend(Backend):
                 return self.new_tracer()
         if dbg.trace_all or dbg.step_in or self.for_filename(code.co_filename) is not None:
             return self.new_tracer()
+        if dbg.data.active and dbg.data.classify(code):
+            return self.new_tracer()
         if dbg.recorder is not None and dbg.recorder.in_scope(code, frame):
             return self.new_tracer()
         if dbg.exceptions.watching and (not dbg.just_my_code or dbg.filter.is_user(code)):
@@ -196,6 +202,13 @@ class SettraceBackend(Backend):
                 recorder.trace_event(frame, event, arg)  # step back's recording, before any stop
             if event == "line":
                 code = frame.f_code
+                if self.data_codes and id(code) in self.data_codes:
+                    found = self.data.changed(frame, frame.f_lineno)
+                    if found is not None and dbg.on_data_change(frame, found):
+                        return frame.f_trace  # stopped after the line that changed a watched value
+                    if not dbg.wide and not dbg.steps and not self._unwinding and \
+                            self.by_raw_filename.get(code.co_filename, UNKNOWN) is None:
+                        return frame.f_trace  # no breakpoint in its file, no step: nothing more here
                 last = self.last_code
                 if last[0] is code:
                     table = last[1]  # a hot loop: its file's breakpoints without a lookup
@@ -219,7 +232,8 @@ class SettraceBackend(Backend):
                         return frame.f_trace
                 if hit is not None or dbg.steps or dbg.trace_all:
                     dbg.on_line(frame, hit, held is True)
-                elif table is None and not dbg.wide and (recorder is None or not recorder.in_scope(code)):
+                elif table is None and not dbg.wide and id(code) not in self.data_codes and (
+                        recorder is None or not recorder.in_scope(code)):
                     frame.f_trace = None  # nothing to watch here any more: run untraced
                     return None
                 if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
@@ -227,14 +241,17 @@ class SettraceBackend(Backend):
             elif event == "exception":
                 self._strip_reraised(frame, arg)
                 self._on_exception(frame, arg[1])
-            elif event == "return" and self._unwinding:
-                pending = self._unwinding.pop(threading.get_ident(), None)
-                if pending is not None and pending[0] is frame and dbg.exceptions.user_unhandled:
-                    dbg.on_exception_unwind(frame, pending[1])
-                if dbg.steps:
-                    self._leave(frame, arg, pending is not None and pending[0] is frame)
-            elif event == "return" and dbg.steps:
-                self._leave(frame, arg, False)
+            elif event == "return":
+                if self.data_codes and id(frame.f_code) in self.data_codes:
+                    dbg.on_data_return(frame)  # may start a step that stops in the caller
+                if self._unwinding:
+                    pending = self._unwinding.pop(threading.get_ident(), None)
+                    if pending is not None and pending[0] is frame and dbg.exceptions.user_unhandled:
+                        dbg.on_exception_unwind(frame, pending[1])
+                    if dbg.steps:
+                        self._leave(frame, arg, pending is not None and pending[0] is frame)
+                elif dbg.steps:
+                    self._leave(frame, arg, False)
             return frame.f_trace
         except BaseException as exc:
             if isinstance(exc, Exception) and not from_signal_handler(exc):
@@ -276,8 +293,10 @@ class SettraceBackend(Backend):
     def breakpoints_changed(self) -> None:
         self._frame_tracer.clear()  # new frames are decided again
         self.last_code = NO_CODE
+        data = self.data.active
         for frame in self._all_frames():
-            if self.for_filename(frame.f_code.co_filename) is not None and frame.f_trace is None:
+            checks = data and self.data.classify(frame.f_code)  # every running frame's code: tracing or not
+            if frame.f_trace is None and (checks or self.for_filename(frame.f_code.co_filename) is not None):
                 frame.f_trace = self.new_tracer()
 
     def watch_frame(self, frame: FrameType) -> None:
