@@ -12,6 +12,7 @@ import { assertAt, Scenario, type Stop } from "./support/session.js";
 
 const app = fixture("step_back.py");
 const sacred = fixture("step_back_sacred.py");
+const signals = fixture("step_back_signals.py");
 
 interface Change {
   step: number;
@@ -195,6 +196,14 @@ forEachPython("step back", (target) => {
     const expected = execFileSync(target.python, [sacred.path], { encoding: "utf8" });
     assert.match(expected, /^finalised a\nafter del a\nfinalised b\n/);
     const { scenario: s } = await Scenario.launch(target, { program: sacred.path, record: true });
+    t.after(() => s.close());
+    assert.equal(await s.exitCode(), 0);
+    assert.equal(s.client.output("stdout"), expected);
+  });
+
+  it("a signal handler's exception reaches the recorded program's frame, with no pdap frames in its traceback", async (t) => {
+    const expected = execFileSync(target.python, [signals.path], { encoding: "utf8" });
+    const { scenario: s } = await Scenario.launch(target, { program: signals.path, record: true });
     t.after(() => s.close());
     assert.equal(await s.exitCode(), 0);
     assert.equal(s.client.output("stdout"), expected);

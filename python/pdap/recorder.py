@@ -23,7 +23,8 @@ from types import CodeType, FrameType
 from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple, Union
 
 from . import isolation
-from .safe_repr import Renderer, default_repr, type_name
+from .backends.interrupts import from_signal_handler
+from .safe_repr import _type_module, _type_qualname
 from .sources import canonical
 
 LINE = 0
@@ -85,6 +86,28 @@ def names_by_line(code: CodeType) -> Tuple[Dict[int, Tuple[str, ...]], Tuple[str
     return {line: tuple(names) for line, names in by_line.items()}, tuple(always)
 
 
+def _type_name(klass: type) -> str:
+    """The class's own __qualname__ (no metaclass property of the program's runs)."""
+    name = _type_qualname(klass)
+    return name if type(name) is str else "?"
+
+
+def _identity(value: Any, klass: type) -> str:
+    """<module.Type object at 0x...>, as object.__repr__ makes it, from the class's own data."""
+    module = _type_module(klass)
+    name = _type_name(klass)
+    if type(module) is str and module != "builtins":
+        name = module + "." + name
+    return "<%s object at %#x>" % (name, id(value))
+
+
+def _reraise_program(exc: BaseException) -> None:
+    """An error inside the recorder is pdap's and is swallowed, except what the program's signal
+    handler raised while the recorder ran (a SIGALRM timeout): that is raised on, to the program."""
+    if from_signal_handler(exc):
+        raise exc
+
+
 _args_of = BaseException.__dict__["args"].__get__
 
 
@@ -93,7 +116,8 @@ def _exception_args(exc: BaseException) -> Tuple[Any, ...]:
     try:
         args = _args_of(exc)
         return args if type(args) is tuple else ()
-    except Exception:
+    except Exception as exc:
+        _reraise_program(exc)
         return ()
 
 
@@ -112,7 +136,8 @@ def _fingerprint(value: Any, klass: type) -> Any:
         if not _MUTABLE.isdisjoint(map(type, head)):
             return None
         return (min(len(value), MAX_ITEMS + 1), tuple(map(id, head)))
-    except Exception:  # changed by another thread meanwhile
+    except Exception as exc:  # changed by another thread meanwhile
+        _reraise_program(exc)
         return None
 
 
@@ -225,7 +250,6 @@ class Recorder:
         self.on = False
         self._decided: Dict[int, Tuple[CodeType, bool]] = {}
         self._names_cache: Dict[int, Tuple[CodeType, Any]] = {}
-        self._render = Renderer(VALUE_CHARS).without_user_code().render
         self._hook: Optional[MonitoringHook] = None
 
     # ----- switching --------------------------------------------------------------------------
@@ -269,7 +293,8 @@ class Recorder:
             try:
                 name = frame.f_globals.get("__name__", "")
                 module = name if type(name) is str else ""
-            except Exception:
+            except Exception as exc:
+                _reraise_program(exc)
                 module = ""
         verdict = scope(code, module)
         self._decided[id(code)] = (code, verdict)  # holding the code keeps its id unique
@@ -307,16 +332,16 @@ class Recorder:
         if klass in _CONTAINERS:
             try:
                 shown = self._container(value, klass, 0)
-            except Exception:  # changed by another thread meanwhile, say
-                return default_repr(value)
+            except Exception as exc:  # changed by another thread meanwhile, say
+                _reraise_program(exc)
+                return _identity(value, klass)
             return shown if len(shown) <= VALUE_CHARS else shown[:VALUE_CHARS] + "..."
         if issubclass(klass, BaseException):  # the real type's MRO: no __class__ of the program's is asked
             args = _exception_args(value)
-            return "%s(%s)" % (type_name(value), ", ".join(self.text(a) for a in args[:3]))
-        try:
-            return self._render(value)
-        except Exception:
-            return default_repr(value)
+            return "%s(%s)" % (_type_name(klass), ", ".join(self.text(a) for a in args[:3]))
+        # any other object: its type and identity, as object.__repr__ shows them (no code of the
+        # program's runs, and no try here that could swallow what a signal handler raises)
+        return _identity(value, klass)
 
     def _item(self, value: Any, depth: int) -> str:
         klass = type(value)
@@ -434,7 +459,8 @@ class Recorder:
                     elif name in snapshot:
                         gone.append(name)  # deleted (del, the end of an except clause)
                 full = False
-        except Exception:
+        except Exception as exc:
+            _reraise_program(exc)
             items = []
             full = False
         module_level = code.co_name == "<module>"
@@ -458,7 +484,7 @@ class Recorder:
             shown = text(value)
             if old is not None and old[2] == vid and old[0] == shown:
                 continue
-            changes.append((name, shown, type_name(value), vid))
+            changes.append((name, shown, _type_name(klass), vid))
             cost += len(shown) + SNAPSHOT_COST
         if full and (seen != len(snapshot) or changes):
             present = {name for name, _ in items}
@@ -535,7 +561,7 @@ class Recorder:
         entry = stack[-1]
         code = frame.f_code
         args = _exception_args(exc)
-        shown = type_name(exc)
+        shown = _type_name(type(exc))
         if isinstance(args, tuple) and args:
             shown += ": " + (args[0] if type(args[0]) is str else self.text(args[0]))[:VALUE_CHARS]
         log.add(make_event(EXCEPTION, entry[1], len(stack) - 1, code.co_filename, code.co_name,
@@ -553,6 +579,8 @@ class Recorder:
             elif event == "exception":
                 self.exception(frame, arg[1])
         except Exception as exc:
+            if from_signal_handler(exc):
+                raise  # the program's: the backend's tracer raises it in the program's frame
             self.dbg.fault("recording", exc)
 
 
@@ -603,6 +631,15 @@ class MonitoringHook:
         mon.free_tool_id(self.tool)
         self.tool = -1
 
+    def _fail(self, where: str, exc: BaseException) -> None:
+        """A fault of pdap's is reported, never raised into the program; what a signal handler
+        raised meanwhile (KeyboardInterrupt) is the program's: the backend raises it in its frame."""
+        if isinstance(exc, Exception) and not from_signal_handler(exc):
+            self.rec.dbg.fault(where, exc)
+            return
+        interrupted = getattr(self.rec.dbg.backend, "_interrupted", None)
+        raise interrupted(exc) if interrupted is not None else exc
+
     def _enable(self, code: CodeType) -> None:
         mon = sys.monitoring  # type: ignore[attr-defined]
         E = mon.events
@@ -615,28 +652,28 @@ class MonitoringHook:
         try:
             if self.rec.in_scope(code, sys._getframe(1)):
                 self._enable(code)
-        except Exception as exc:
-            self.rec.dbg.fault("recording a function start", exc)
+        except BaseException as exc:
+            self._fail("recording a function start", exc)
         return sys.monitoring.DISABLE  # type: ignore[attr-defined]
 
     def _line(self, code: CodeType, line: int) -> Any:
         try:
             self.rec.line(sys._getframe(1), line)
-        except Exception as exc:
-            self.rec.dbg.fault("recording a line", exc)
+        except BaseException as exc:
+            self._fail("recording a line", exc)
         return None
 
     def _return(self, code: CodeType, offset: int, value: Any) -> Any:
         try:
             self.rec.leave(sys._getframe(1), value)
-        except Exception as exc:
-            self.rec.dbg.fault("recording a return", exc)
+        except BaseException as exc:
+            self._fail("recording a return", exc)
         return None
 
     def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
         if id(code) in self.in_scope_ids:
             try:
                 self.rec.exception(sys._getframe(1), exc)
-            except Exception as err:
-                self.rec.dbg.fault("recording an exception", err)
+            except BaseException as err:
+                self._fail("recording an exception", err)
         return None
