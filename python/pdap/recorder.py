@@ -23,7 +23,7 @@ from types import CodeType, FrameType
 from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple, Union
 
 from . import isolation
-from .backends.interrupts import from_signal_handler
+from .backends.interrupts import from_signal_handler, strip_after
 from .safe_repr import _type_module, _type_qualname
 from .sources import canonical
 
@@ -673,6 +673,13 @@ class MonitoringHook:
     def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
         if id(code) in self.in_scope_ids:
             try:
+                head = exc.__traceback__
+                following = head.tb_next if head is not None else None
+                is_agent = self.rec.dbg.filter.is_agent
+                if following is not None and is_agent(following.tb_frame.f_code):
+                    # a signal handler's exception that came out of one of these callbacks: the
+                    # program's traceback keeps its own frames only
+                    strip_after(head, is_agent)
                 self.rec.exception(sys._getframe(1), exc)
             except BaseException as err:
                 self._fail("recording an exception", err)
