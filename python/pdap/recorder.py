@@ -231,10 +231,14 @@ class Scope:
             if module == name or module.startswith(name + "."):
                 return True
         if self.functions:
-            qualname = getattr(code, "co_qualname", code.co_name)
+            # 3.11+ knows Class.method from the code; before, the last part of the name is compared
+            qualname = getattr(code, "co_qualname", None)
             for name, function in self.functions:
-                if (module == name or (name == "__main__" and module == "__main__")) and function in (
-                        code.co_name, qualname):
+                if module != name:
+                    continue
+                if function == qualname or (qualname is None and function.rpartition(".")[2] == code.co_name):
+                    return True
+                if qualname is not None and function == code.co_name:
                     return True
         return False
 
