@@ -45,7 +45,6 @@ def safe_nodes() -> Tuple[type, ...]:
     return _safe_nodes
 
 
-NOT_RECORDED = object()
 
 
 class NotRecorded(LookupError):
