@@ -406,3 +406,37 @@ onMainTerminal("step back in the terminal debugger", (target) => {
     assert.equal(await term().exitStatus(), 0);
   });
 });
+
+it("attach with record: a program already running is recorded from the attach on", {
+  skip: !main,
+}, async (t) => {
+  const { listeningRemoteApp, pathMappings, startAdapter } = await import("./attach-helpers.js");
+  const remoteApp = fixture("attach_app.py");
+  const { remote, program, port } = await listeningRemoteApp(main as PythonTarget);
+  t.after(() => {
+    program.kill();
+    remote.remove();
+  });
+  const adapter = startAdapter();
+  t.after(() => adapter.client.disconnect());
+  await adapter.client.start(
+    "attach",
+    { connect: { host: "127.0.0.1", port }, pathMappings: pathMappings(remote), record: true },
+    { [remoteApp.path]: [remoteApp.line("BP1")] },
+  );
+  const s = new Scenario(adapter.client, main as PythonTarget);
+  const stopped = s.client.nextStop();
+  program.send("two");
+  let stop = await s.describe(await stopped);
+  assertAt(stop, "work", remoteApp.line("BP1"), "breakpoint");
+  const tid = stop.threadId;
+  for (let i = 0; i < 4 && stop.frames[0].name !== "main"; i++) stop = await move(s, "stepBack", tid);
+  assertAt(stop, "main", remoteApp.line("CALL"));
+  assert.ok(inPast(stop));
+  assert.equal(stop.frames[0].source?.path, remoteApp.path, "recorded frames are mapped to local paths too");
+  assert.equal((await s.locals(stop.frames[0].id)).item, "'two'");
+  stop = await move(s, "continue", tid);
+  assert.ok(!inPast(stop));
+  await s.client.request("continue", { threadId: tid });
+  await program.waitFor("stdout", /done TWO/);
+});
