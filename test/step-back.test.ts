@@ -130,6 +130,21 @@ forEachPython("step back", (target) => {
       history.changes.map((c) => c.line),
       [app.line("FIRST"), app.line("CALL"), app.line("CALL"), app.line("CALL"), app.line("CALL")],
     );
+    const seen = await s.client.request<{ changes: Change[] }>("history", {
+      name: "seen",
+      frameId: stop.frames[1].id,
+    });
+    assert.deepEqual(
+      seen.changes.map((c) => `${c.line}: ${c.value}`),
+      [
+        `${app.line("FIRST") + 1}: []`,
+        `${app.line("APPEND")}: [3]`,
+        `${app.line("APPEND")}: [3, 4]`,
+        `${app.line("APPEND")}: [3, 4, -20]`,
+        `${app.line("APPEND")}: [3, 4, -20, 5]`,
+      ],
+      "changed in place by append: seen at the line after",
+    );
     const console = await s.client.evaluate(":history total", stop.frames[1].id, "repl");
     assert.match(console.result, /total changed 5 times/);
     assert.match(console.result, new RegExp(`line ${app.line("CALL")} in compute: total = -13`));
