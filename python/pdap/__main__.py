@@ -8,9 +8,12 @@ from . import isolation
 
 with isolation.imports():  # the program's directory is on sys.path: none of its files are ours
     import threading
-    from typing import Any, Dict, List, Optional, Set, Tuple
+    from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
-USAGE = __doc__.strip() + """
+if TYPE_CHECKING:
+    from .agent import Agent
+
+USAGE = (__doc__ or "").strip() + """
 
 options:
   --listen [HOST:]PORT   accept debug clients on this address (loopback by default; port 0: any free

@@ -100,6 +100,7 @@ class Agent:
         self.options: Dict[str, Any] = {}
         self.exit_code: Optional[int] = None
         self.listening: Optional[Tuple[str, int]] = None
+        self._listener: Optional[Tuple[socket.socket, Worker]] = None  # listen()'s socket and accept thread
         self.listen_token: Optional[str] = None  # what clients of listen() must present
         self.program_argv: Optional[List[str]] = None  # python -m pdap: the program's, before it runs
         self.tee_output = False  # the current client wants program output as events (attach)
@@ -165,7 +166,9 @@ class Agent:
             raise RuntimeError("pdap: this process already has a debug client")
         self.token = token
         try:
-            sock = socket.create_connection((host, port), timeout=timeout)
+            # an ASCII host as bytes: getaddrinfo would otherwise load the IDNA codec (a few ms at start)
+            name = host.encode("ascii") if host.isascii() else host
+            sock = socket.create_connection((name, port), timeout=timeout)  # type: ignore[arg-type]
         except socket.timeout:
             raise ConnectionError("pdap: no answer from the adapter at %s:%d within %g s"
                                   % (host, port, timeout)) from None
@@ -227,8 +230,28 @@ class Agent:
                 % (host, how, token))
             sys.stderr.flush()
         self.listen_token = token or None
-        self.spawn(self._accept_loop, server)
+        self._listener = (server, self.spawn(self._accept_loop, server))
         return bound
+
+    def stop_listening(self) -> None:
+        """Closes listen()'s socket and returns once its accept thread has ended, its thread state
+        gone too: a child nobody debugs runs on with no thread of pdap's (a program that counts its
+        threads, sys._current_frames() after a fork say, sees what it would see without pdap)."""
+        listener, self._listener = self._listener, None
+        self.listening = None
+        if listener is None:
+            return
+        server, worker = listener
+        try:
+            server.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() (a close alone does not)
+        except OSError:
+            pass
+        server.close()
+        if worker.join(5.0):
+            # done is set just before the thread's function returns; its state goes right after
+            deadline = time.monotonic() + 5.0
+            while worker.ident in sys._current_frames() and time.monotonic() < deadline:
+                time.sleep(0.001)
 
     def spawn(self, target: Callable[..., None], *args: Any, worker: Optional[Worker] = None) -> Worker:
         """Runs target(*args) on a new agent thread (see Worker); a fault in it is reported, never raised."""
@@ -560,7 +583,8 @@ class Agent:
         line = args.get("line")
         if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not isinstance(line, int):
             raise TypeError("breakpointLocations needs source.path and line")
-        end = args.get("endLine") if isinstance(args.get("endLine"), int) else line
+        end_line = args.get("endLine")
+        end = end_line if isinstance(end_line, int) else line
         lines = SourceLines(source["path"])
         if lines.error:
             raise LookupError(lines.error)
@@ -587,6 +611,7 @@ class Agent:
             self.link = None  # dropped, never shut down: the socket is still the parent's
             self._serve_thread = None
             self.listening = None  # no accept thread survived the fork; listen() may be called again
+            self._listener = None
             self.tee_output = False
             self._client_lock = threading.Lock()  # another thread of the parent may have held them
             self._takeover_lock = threading.Lock()

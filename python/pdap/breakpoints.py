@@ -246,8 +246,8 @@ class BreakpointTable:
 
     def remove(self, bp: Breakpoint) -> None:
         lines = self.by_path.get(canonical(bp.path), {})
-        at = lines.get(bp.line, [])
-        if bp in at:
+        at = lines.get(bp.line)
+        if at is not None and bp in at:
             at.remove(bp)
             at.refresh()
             if not at:

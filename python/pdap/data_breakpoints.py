@@ -342,9 +342,9 @@ def install_hook(obj: Any, table: "DataBreakpoints") -> type:
     klass = type(obj)
     if getattr(klass, "_pdap_watches_", None) is not None and klass.__dict__.get("_pdap_watches_") is not None:
         return klass  # already hooked
-    base_set = klass.__setattr__
-    base_del = klass.__delattr__
-    base_reduce_ex = klass.__reduce_ex__
+    base_set: Any = klass.__setattr__
+    base_del: Any = klass.__delattr__
+    base_reduce_ex: Any = klass.__reduce_ex__
     watches: Dict[str, List[DataBreakpoint]] = {}
     made: List[type] = []
 
@@ -534,29 +534,30 @@ class DataBreakpoints:
     def _rebuild(self) -> None:
         """Which breakpoints are checked where, after a change (the backends then look again)."""
         live = [bp for bp in self.by_data_id.values() if bp.verified and bp.target is not None]
+        targets: Dict[int, Target] = {id(bp): bp.target for bp in live if bp.target is not None}
         hooks = {id(bp.hook): bp.hook for bp in live if bp.hook is not None}
         for hook in hooks.values():
             hook.__dict__["_pdap_watches_"].clear()  # a breakpoint set again replaces its former self
         for bp in live:
             if bp.hook is not None:
-                bp.hook.__dict__["_pdap_watches_"].setdefault(bp.target.name, []).append(bp)
-        self.locals = [bp for bp in live if bp.target.kind == "local"]
+                bp.hook.__dict__["_pdap_watches_"].setdefault(targets[id(bp)].name, []).append(bp)
+        self.locals = [bp for bp in live if targets[id(bp)].kind == "local"]
         for bp in self.locals:
-            target = bp.target
+            target = targets[id(bp)]
             code = target.frame.f_code  # type: ignore[union-attr]
             through_cell = target.name in code.co_cellvars or target.name in code.co_freevars
             target.writers = None if bp.mutation or through_cell else writer_lines(code, target.name)
             target.armed = True
             target.arms = 0
-        self.line_checked = [bp for bp in live if bp.target.kind != "local"
-                             and (bp.target.kind != "attr" or bp.mutation)]
+        self.line_checked = [bp for bp in live if targets[id(bp)].kind != "local"
+                             and (targets[id(bp)].kind != "attr" or bp.mutation)]
         self.codes.clear()
         self._decided.clear()
         self.sparse.clear()
         for bp in self.locals:
             code = bp.target.frame.f_code  # type: ignore[union-attr]
             self.codes.setdefault(id(code), (code, []))[1].append(bp)
-            self.sparse[id(code)] = self.sparse.get(id(code), True) and bp.target.writers is not None
+            self.sparse[id(code)] = self.sparse.get(id(code), True) and targets[id(bp)].writers is not None
         self.active = bool(live)
 
     # ----- where the lines are checked -----------------------------------------------------------

@@ -357,6 +357,15 @@ class Debugger:
 
     def on_uncaught(self, exc: BaseException) -> None:
         """An exception is about to end the program or a thread: stop where it was raised."""
+        try:
+            self._on_uncaught(exc)
+        finally:
+            # its last event: holding it on would keep its frames (and a thread's object, through
+            # run's self) alive after the resume, as regrtest's threading_cleanup sees
+            if self._last_reported[0] is exc:
+                self._last_reported = (None, "")
+
+    def _on_uncaught(self, exc: BaseException) -> None:
         if not self.exceptions.uncaught or (exc is self._last_reported[0] and self._last_reported[1] != "always"):
             return
         trace: List[Tuple[FrameType, int]] = []

@@ -28,7 +28,10 @@ class ExceptionFilters:
         for option in args.get("filterOptions") or []:
             if not isinstance(option, dict):
                 raise TypeError("'filterOptions' must be a list of {filterId, condition}")
-            chosen[option.get("filterId")] = option.get("condition") or None
+            filter_id = option.get("filterId")
+            if not isinstance(filter_id, str):
+                raise TypeError("'filterOptions' must be a list of {filterId, condition}")
+            chosen[filter_id] = option.get("condition") or None
         results: List[Dict[str, Any]] = []
         conditions: Dict[str, Optional[CodeType]] = {}
         for name, condition in chosen.items():
@@ -45,7 +48,7 @@ class ExceptionFilters:
                     problem = exc.msg
                 except (RecursionError, MemoryError, ValueError):
                     problem = "too deeply nested to compile, or not text"
-            results.append({"verified": False, "message": "invalid condition %r: %s" % (condition[:200], problem)})
+            results.append({"verified": False, "message": "invalid condition %r: %s" % ((condition or "")[:200], problem)})
         self.conditions = conditions
         self.raised = "raised" in conditions
         self.uncaught = "uncaught" in conditions

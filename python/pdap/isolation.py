@@ -34,12 +34,23 @@ def _is_stdlib_entry(entry):
     return not any(part in _SITE_DIRS for part in path[len(_STDLIB):].split(os.sep))
 
 
+_origins = {}  # an absolute __file__ -> whether it is the standard library's (asked for every module, often)
+_listings = {}  # a program directory -> (its mtime, the first dotted part of each name in it)
+_stdlib_names = {}  # 3.9: a top-level name -> whether the standard library has a module of that name
+_FOLD_CASE = sys.platform.startswith(("win", "cygwin", "darwin"))  # where a file's name may differ in case
+
+
 def _is_stdlib_module(module):
     origin = getattr(module, "__file__", None)
     if not isinstance(origin, str):
         return True  # built in or frozen: nothing on disk can replace it
-    origin = os.path.abspath(origin)
-    return origin.startswith(_STDLIB + os.sep) and not any(part in _SITE_DIRS for part in origin.split(os.sep))
+    verdict = _origins.get(origin)
+    if verdict is None:
+        path = os.path.abspath(origin)
+        verdict = path.startswith(_STDLIB + os.sep) and not any(part in _SITE_DIRS for part in path.split(os.sep))
+        if os.path.isabs(origin):  # a relative one depends on the working directory
+            _origins[origin] = verdict
+    return verdict
 
 
 def _program_entries():
@@ -64,8 +75,11 @@ class imports:
         self._path = list(sys.path)
         self._before = set(sys.modules)
         self._set_aside = {}
+        known = getattr(sys, "stdlib_module_names", None)  # 3.10+: a cheap first look
         for name, module in list(sys.modules.items()):
-            if "." not in name and not _is_stdlib_module(module) and _names_stdlib(name):
+            if "." in name or (known is not None and name not in known):
+                continue
+            if not _is_stdlib_module(module) and _names_stdlib(name):
                 self._set_aside[name] = sys.modules.pop(name)
         sys.path[:] = [_PDAP_ROOT] + [entry for entry in self._path if isinstance(entry, str) and _is_stdlib_entry(entry)]
         return self
@@ -89,10 +103,13 @@ def _names_stdlib(name):
     names = getattr(sys, "stdlib_module_names", None)  # 3.10+
     if names is not None:
         return name in names
-    import importlib.machinery  # 3.9: ask the standard library's own directories
+    known = _stdlib_names.get(name)
+    if known is None:
+        import importlib.machinery  # 3.9: ask the standard library's own directories
 
-    stdlib = [entry for entry in sys.path if isinstance(entry, str) and _is_stdlib_entry(entry)]
-    return importlib.machinery.PathFinder.find_spec(name, stdlib) is not None
+        stdlib = [entry for entry in sys.path if isinstance(entry, str) and _is_stdlib_entry(entry)]
+        known = _stdlib_names[name] = importlib.machinery.PathFinder.find_spec(name, stdlib) is not None
+    return known
 
 
 def unshadow():
@@ -102,7 +119,7 @@ def unshadow():
         return
     import importlib.machinery
 
-    for name in list(_ours):
+    for name in _could_be_found(entries, _ours):
         module = sys.modules.get(name)
         if module is None or not _is_stdlib_module(module):
             continue
@@ -116,6 +133,32 @@ def unshadow():
         for loaded in [n for n in sys.modules if n == name or n.startswith(name + ".")]:
             del sys.modules[loaded]
         _ours.discard(name)
+
+
+def _could_be_found(entries, names):
+    """The names the import system might find in these entries: in a directory, only those a file
+    or directory there starts with (name.py, name/, name.cpython-312-x86_64-linux-gnu.so...), so
+    that the rest cost no lookup; everything for an entry that is not a directory (a zip file)."""
+    found = set()
+    for entry in entries:
+        directory = entry or "."
+        try:
+            mtime = os.stat(directory).st_mtime
+        except OSError:
+            continue  # nothing there: nothing found there
+        listed = _listings.get(directory)
+        if listed is None or listed[0] != mtime:
+            try:
+                stems = {item.partition(".")[0] for item in os.listdir(directory)}
+                listed = (mtime, {stem.lower() for stem in stems} if _FOLD_CASE else stems)
+            except NotADirectoryError:
+                return list(names)
+            except OSError:
+                continue
+            if os.path.isabs(directory):
+                _listings[directory] = listed
+        found.update(name for name in names if (name.lower() if _FOLD_CASE else name) in listed[1])
+    return list(found)
 
 
 def stdlib(name):

@@ -1,4 +1,5 @@
-"""The launched program's keeper: `python -I -S supervisor.py PYTHON ARGS...`, started by the adapter.
+"""The launched program's keeper: `python -I -S -c "...import supervisor; supervisor.main()" PYTHON ARGS...`
+(imported, so that its bytecode is cached), started by the adapter.
 
 A launch owns the program's whole process tree, and nothing of it may outlive the adapter, however
 the adapter ends (even SIGKILL). This process is the one place that can promise that, because it

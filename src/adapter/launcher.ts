@@ -36,8 +36,12 @@ export function agentEnvironment(config: LaunchConfig, token: string): NodeJS.Pr
   return { ...env, ...agentEnvironmentDelta(token, env.PYTHONPATH) };
 }
 
-/** The program's keeper (python/pdap/supervisor.py): run by path, isolated from the program's environment. */
-const SUPERVISOR = join(AGENT_PYTHONPATH, "pdap", "supervisor.py");
+/**
+ * The program's keeper (python/pdap/supervisor.py), isolated from the program's environment (-I -S).
+ * Imported rather than run as a script: a script is compiled in every launch, a module is loaded
+ * from its __pycache__ (the agent writes it), which starts the program sooner.
+ */
+const SUPERVISOR = `import sys; sys.path.append(${JSON.stringify(join(AGENT_PYTHONPATH, "pdap"))}); import supervisor; supervisor.main()`;
 
 /** How long a launched program's tree gets to end on SIGTERM before it is killed. */
 const KILL_GRACE_MS = 1_000;
@@ -93,7 +97,7 @@ export class LaunchedProgram extends EventEmitter<ProgramEvents> {
   static start(config: LaunchConfig, agentPort: number, token: string): LaunchedProgram {
     const keeper = spawn(
       config.python,
-      ["-I", "-S", SUPERVISOR, config.python, ...agentCommand(config, agentPort)],
+      ["-I", "-S", "-c", SUPERVISOR, config.python, ...agentCommand(config, agentPort)],
       { cwd: config.cwd, env: agentEnvironment(config, token), stdio: ["pipe", "pipe", "pipe"] },
     );
     return new LaunchedProgram(keeper);

@@ -175,11 +175,13 @@ export class DebugSession {
       this.noteEmptyStdin(config);
       const stderrTail: string[] = [];
       this.pipeOutput(program, stderrTail);
+      let connected = false;
       const spawnFailed = new Promise<never>((_, reject) => {
         program.once("error", (message) =>
           reject(new DapError(`cannot start Python '${config.python}': ${message}`)),
         );
         program.once("exit", (code: number) => {
+          if (connected) return; // the end of a program that started: nothing to explain (no probe)
           const how = code > 128 ? `was killed by signal ${code - 128}` : `exited (code ${code})`;
           earlyExitError(config.python, how, stderrTail.join("").trim().slice(-2000)).then(reject);
         });
@@ -189,6 +191,7 @@ export class DebugSession {
         AGENT_CONNECT_TIMEOUT_MS,
         "the Python process did not connect to the adapter",
       );
+      connected = true;
       await this.adoptAgent(agent, await this.launchOptions(config));
     } catch (error) {
       await this.program?.kill();

@@ -4,7 +4,6 @@ import { Command, InvalidArgumentError } from "commander";
 import { parseHostPort } from "../adapter/config.js";
 import { pdapVersion } from "../installLayout.js";
 import { EXIT_FAILED } from "./exitCodes.js";
-import { addPsCommand } from "./ps.js";
 import { addTerminalDebuggerCommands } from "./terminalCommands.js";
 
 function port(value: string): number {
@@ -40,7 +39,15 @@ export function buildProgram(): Command {
       process.stderr.write(`pdap adapter: listening on ${address.address}:${address.port}\n`);
     });
   addTerminalDebuggerCommands(program);
-  addPsCommand(program);
+  program
+    .command("ps")
+    .description("list local Python processes and whether pdap attach --pid can attach to each")
+    .option("--json", "print them as JSON")
+    .action(async (options: { json?: boolean }) => {
+      // loaded here: the other commands start faster without /proc scanning and ptrace checks
+      const { printPythonProcesses } = await import("./ps.js");
+      printPythonProcesses(options.json === true);
+    });
   return program;
 }
 

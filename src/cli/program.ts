@@ -58,10 +58,14 @@ export class TerminalProgram {
     return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
-  /** The program has ended: its last output is on the screen before the debugger's last words. */
+  /**
+   * The program has ended: its process finishes as without the debugger (atexit handlers, the
+   * flush of its buffered output: the agent reports the end before those) and its last output is
+   * on the screen before the debugger's last words.
+   */
   async settle(): Promise<void> {
     const child = this.child;
-    if (typeof this.stdin === "string" || !child) return;
+    if (!child) return;
     if (this.alive) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -72,7 +76,7 @@ export class TerminalProgram {
       ]);
       clearTimeout(timer);
     }
-    await this.stdin.keyboard.quiet();
+    if (typeof this.stdin !== "string") await this.stdin.keyboard.drained();
   }
 
   /** When the debugger itself goes (a closed terminal, a crash), the program it started goes too. */

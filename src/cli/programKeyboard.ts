@@ -5,7 +5,7 @@
 // read the program had pending just goes on waiting until it runs again (gdb keeps its inferior's
 // terminal the same way). One pty for all three keeps the echo of what the user typed and what
 // the program writes next in order.
-import { closeSync, constants as fs, openSync } from "node:fs";
+import { closeSync, constants as fs, openSync, write } from "node:fs";
 import { createRequire } from "node:module";
 import tty from "node:tty";
 
@@ -16,6 +16,12 @@ interface PtyAddon {
 }
 
 const CTRL_C = 0x03;
+/**
+ * Written behind the program's last output (see drained()) and taken out again before anything is
+ * shown: an APC sequence with no lowercase letters, CR, LF or tab, so that no output setting of the
+ * program's tty (ONLCR, OLCUC, OCRNL, tab expansion) changes it on its way.
+ */
+const DRAINED = Buffer.from("\x1b_PDAP-DRAINED\x1b\\", "latin1");
 
 function loadAddon(): PtyAddon {
   // node-pty's own prebuilt addon for this platform (@lydell/node-pty's binary packages)
@@ -28,7 +34,10 @@ export class ProgramKeyboard {
   private keys: tty.ReadStream | undefined;
   private readonly master: tty.ReadStream;
   private closed = false;
-  private lastOutput = 0;
+  /** markers written and not yet seen: output is searched for them, a partial one at a chunk's end held */
+  private markers = 0;
+  private held: Buffer = Buffer.alloc(0);
+  private drainWaiter: (() => void) | undefined;
 
   private constructor(
     private readonly addon: PtyAddon,
@@ -39,12 +48,12 @@ export class ProgramKeyboard {
     /** Ctrl-C typed while the keys go to the program: the debugger's, not the program's */
     private readonly onInterrupt: () => void,
     /** shows what the program wrote (and its tty echoed) */
-    show: (chunk: Buffer) => void,
+    private readonly show: (chunk: Buffer) => void,
   ) {
     this.master = new tty.ReadStream(masterFd);
     this.master.on("data", (chunk: Buffer) => {
-      this.lastOutput = Date.now();
-      show(chunk);
+      const shown = this.markers > 0 ? this.takeMarker(chunk) : chunk;
+      if (shown.length > 0) show(shown);
     });
     this.master.on("error", () => undefined); // EIO once nothing holds the program's end any more
     this.out.on("resize", this.resize);
@@ -95,15 +104,49 @@ export class ProgramKeyboard {
   }
 
   /**
-   * Once the program has exited: until what it wrote last has been shown (the pty is quiet for a
-   * moment; the pty stays open for a restart, so its end is no signal), at most `boundMs`.
+   * Once the program has exited: until what it wrote last has been shown, at most `boundMs`. The pty
+   * stays open for a restart, so its end is no signal; a marker written to the program's end of it
+   * comes out of ours after everything written before, and is dropped there.
    */
-  async quiet(quietMs = 50, boundMs = 500): Promise<void> {
-    const deadline = Date.now() + boundMs;
-    this.lastOutput = Math.max(this.lastOutput, Date.now());
-    while (Date.now() < deadline && Date.now() - this.lastOutput < quietMs) {
-      await new Promise((resolve) => setTimeout(resolve, quietMs / 2));
+  async drained(boundMs = 500): Promise<void> {
+    if (this.closed) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.drainWaiter = resolve;
+      timer = setTimeout(resolve, boundMs);
+      this.markers++;
+      write(this.programFd, DRAINED, (error) => {
+        if (!error) return;
+        this.markers--;
+        resolve(); // the pty is going away: nothing more will come
+      });
+    });
+    clearTimeout(timer);
+    this.drainWaiter = undefined;
+    if (this.markers === 0 && this.held.length > 0) {
+      this.show(this.held); // the program's own bytes after all
+      this.held = Buffer.alloc(0);
     }
+  }
+
+  /** The output with the marker taken out (which ends the wait); a possible start of it is held back. */
+  private takeMarker(chunk: Buffer): Buffer {
+    const data = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
+    this.held = Buffer.alloc(0);
+    const at = data.indexOf(DRAINED);
+    if (at >= 0) {
+      this.markers--;
+      this.drainWaiter?.();
+      const rest = data.subarray(at + DRAINED.length);
+      return Buffer.concat([data.subarray(0, at), this.markers > 0 ? this.takeMarker(rest) : rest]);
+    }
+    for (let keep = Math.min(DRAINED.length - 1, data.length); keep > 0; keep--) {
+      if (DRAINED.subarray(0, keep).equals(data.subarray(data.length - keep))) {
+        this.held = data.subarray(data.length - keep);
+        return data.subarray(0, data.length - keep);
+      }
+    }
+    return data;
   }
 
   close(): void {

@@ -3,7 +3,6 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
-import type { Command } from "commander";
 import { processUid, readAttachFile, userName } from "../adapter/attachByPid.js";
 import { ptraceAccess } from "../adapter/ptraceAccess.js";
 import { versionFromPath } from "../adapter/remoteExec.js";
@@ -89,15 +88,8 @@ function table(processes: PythonProcess[]): string {
     .join("\n");
 }
 
-export function addPsCommand(program: Command): void {
-  program
-    .command("ps")
-    .description("list local Python processes and whether pdap attach --pid can attach to each")
-    .option("--json", "print them as JSON")
-    .action((options: { json?: boolean }) => {
-      const processes = pythonProcesses().filter((p) => p.pid !== process.pid);
-      process.stdout.write(
-        options.json ? `${JSON.stringify(processes, null, 2)}\n` : `${table(processes)}\n`,
-      );
-    });
+/** What `pdap ps` prints: a table, or JSON with --json. */
+export function printPythonProcesses(json: boolean): void {
+  const processes = pythonProcesses().filter((p) => p.pid !== process.pid);
+  process.stdout.write(json ? `${JSON.stringify(processes, null, 2)}\n` : `${table(processes)}\n`);
 }

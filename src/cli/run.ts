@@ -5,7 +5,8 @@ import path from "node:path";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { parseHostPort } from "../adapter/config.js";
 import { adapterErrorTail, spawnAdapterCommand } from "../client/adapterProcess.js";
-import { DapClient, PDAP_BIN } from "../client/client.js";
+import { DapClient } from "../client/client.js";
+import { DapConnection } from "../dap/connection.js";
 import { BREAK_COMMANDS, setBreakpoint, setExceptionFilters } from "./breakCommands.js";
 import { parseBreakSpec } from "./commands.js";
 import { CONTROL_COMMANDS } from "./controlCommands.js";
@@ -115,8 +116,16 @@ export function splitCommandLine(text: string): string[] {
   return words;
 }
 
-function startAdapter(command: string | undefined): DapClient {
-  if (!command) return spawnAdapterCommand(process.execPath, [PDAP_BIN, "adapter"], { detached: true });
+/**
+ * The session's adapter: pdap's own in this process (the terminal debugger is its only client, and
+ * a second Node.js would double the start-up), or the --adapter command as a child process.
+ */
+async function startAdapter(command: string | undefined): Promise<DapClient> {
+  if (!command) {
+    const { serveInProcess } = await import("../adapter/inProcess.js");
+    const { fromAdapter, toAdapter } = serveInProcess();
+    return new DapClient(new DapConnection(fromAdapter, toAdapter, "adapter"));
+  }
   const [program, ...args] = splitCommandLine(command);
   if (!program) throw new CommandLineError("--adapter needs a command");
   return spawnAdapterCommand(program, args, { detached: true });
@@ -154,7 +163,7 @@ async function debugSession(
   const screen = new Screen(process.stdout, wantsColour(process.stdout));
   // line editing needs a terminal both ways; `pdap run app.py | tee log` reads plain lines
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const client = startAdapter(flags.adapter);
+  const client = await startAdapter(flags.adapter);
   let onInterrupt = () => {};
   const stdin = programStdin(kind === "launch" && interactive, screen, () => onInterrupt());
   const program = new TerminalProgram(stdin);

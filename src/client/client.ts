@@ -7,7 +7,7 @@ import { DapConnection } from "../dap/connection.js";
 import { findUp } from "../installLayout.js";
 
 /** The `pdap` command of this installation (a checkout or the npm package). */
-export const PDAP_BIN = findUp(path.join("bin", "pdap.js")) ?? "pdap";
+export const PDAP_BIN = findUp(path.join("bin", "pdap.cjs")) ?? "pdap";
 
 type EventName = string;
 

@@ -1,6 +1,12 @@
 // One test module run plainly and under pdap, compared result by result: each test's outcome, the
 // exit status, and what reached stderr that plain Python did not write.
-import { exceptionFor, knownDefectFor, knownStderrFor, type RunContext } from "./exceptions.js";
+import {
+  declaredStderrFor,
+  exceptionFor,
+  knownDefectFor,
+  knownStderrFor,
+  type RunContext,
+} from "./exceptions.js";
 import type { Outcome, TestResults } from "./junit.js";
 import type { RunOutcome } from "./modes/mode.js";
 
@@ -129,9 +135,10 @@ export function compare(plain: ModuleRun, debugged: ModuleRun, context: RunConte
   }
   const extra: string[] = [];
   for (const line of extraStderr(plain, debugged)) {
-    const defect = knownStderrFor(normalise(line, debugged.directory), context);
+    const normalised = normalise(line, debugged.directory);
+    const defect = knownStderrFor(normalised, context);
     if (defect) known.push(`stderr: ${line}: ${defect.reason}`);
-    else extra.push(line);
+    else if (!declaredStderrFor(normalised, context)) extra.push(line);
   }
   for (const line of extra.slice(0, MAX_STDERR_LINES)) problems.push(`stderr: ${line}`);
   if (extra.length > MAX_STDERR_LINES)

@@ -6,16 +6,26 @@ wait. Such an exception belongs to the program. The backends give it back to the
 (re-raised from the tracer, with pdap's frames taken out of its traceback), and a stop keeps it
 until the client resumes the thread. On sys.settrace, CPython switches tracing off for a thread
 whose trace function raises (trace_trampoline: PyEval_SetTrace(NULL) and frame.f_trace cleared);
-Rearm puts it back at once, from the object that clearing frees.
+Rearm puts it back at once, from the object that clearing frees: a traced frame's FrameGuard, or a
+Rearm that the audit hook on "sys.settrace" hands the frame (see switch_off_watch).
 """
 from __future__ import annotations
 
+import dis
 import signal
 import sys
+from functools import partial
 from types import CodeType, FrameType, TracebackType
 from typing import Any, Callable, Optional, Set
 
 IsCode = Callable[[CodeType], bool]
+
+# where a frame is when it is entered or resumed (a generator at its yield; RESUME from 3.11): a
+# running frame that calls sys.settrace is at a call instead
+_ENTRY_OPS = {dis.opmap[name] for name in ("RESUME", "YIELD_VALUE", "YIELD_FROM") if name in dis.opmap}
+# where a frame is while it calls a function (co_code is never specialised)
+_CALL_OPS = {dis.opmap[name] for name in ("CALL", "CALL_KW", "CALL_FUNCTION_EX", "PRECALL", "CALL_FUNCTION",
+                                           "CALL_FUNCTION_KW", "CALL_METHOD") if name in dis.opmap}
 
 
 def _handler_codes() -> Set[CodeType]:
@@ -78,17 +88,24 @@ class Rearm:
     clears that frame's f_trace and the thread's trace function, which frees this object, whose
     finaliser installs both again (the exception then reaches the program with tracing on)."""
 
-    __slots__ = ("backend", "frame", "tracer", "caller_tracer")
+    __slots__ = ("backend", "frame", "tracer", "caller_tracer", "thread_tracer")
 
-    def __init__(self, backend: Any, frame: FrameType, tracer: Any, caller_tracer: Any) -> None:
+    def __init__(self, backend: Any, frame: FrameType, tracer: Any, caller_tracer: Any,
+                 thread_tracer: Any = None) -> None:
         self.backend = backend
         self.frame = frame
         self.tracer = tracer  # the frame's own tracer once the exception is in it (None: untraced)
         self.caller_tracer = caller_tracer  # set on an untraced caller so that its 'exception' event comes
+        # the thread's trace function to put back, when known: then no Python call is needed here
+        # (near the recursion limit, where a RecursionError switched tracing off, there is no room)
+        self.thread_tracer = thread_tracer
 
     def __del__(self) -> None:
         try:
-            self.backend.reinstall()
+            if self.thread_tracer is not None:
+                sys.settrace(self.thread_tracer)
+            else:
+                self.backend.reinstall()
             self.frame.f_trace = self.tracer
             caller = self.frame.f_back
             if self.caller_tracer is not None and caller is not None and caller.f_trace is None:
@@ -121,25 +138,56 @@ class FrameGuard:
             pass
 
 
-class ThreadGuard:
-    """What the main thread's own trace function holds (signals are handled in the main thread
-    only). When its 'call' event raises (a signal handler's exception even at the tracer's first
-    instruction), CPython switches tracing off and so frees this guard while the new frame has not
-    run yet: it hands that frame a Rearm, which the clearing of its f_trace then frees."""
+_REARM_ROOM = 4  # frames Rearm needs to run (its __del__, and the audit hook sys.settrace calls)
 
-    __slots__ = ("backend",)
 
-    def __init__(self, backend: Any) -> None:
-        self.backend = backend
+def _room(frames: int) -> None:
+    """Raises RecursionError unless this many more Python frames fit under the recursion limit."""
+    if frames > 0:
+        _room(frames - 1)
 
-    def __del__(self) -> None:
+
+def switch_off_watch(backend: Any) -> Callable[[str, Any], None]:
+    """An audit hook (installed once; it stays, inert, once pdap uninstalls). CPython audits
+    "sys.settrace" when it switches tracing off for a thread whose trace function raised
+    (trace_trampoline), just before it does: when that is pdap's trace function, for an event of a
+    frame that is not calling a function (so not the program's own sys.settrace), the hook hands
+    the frame a Rearm, which CPython frees right after as it clears the frame's f_trace, so tracing
+    is installed again. A signal handler's exception at the trace function's first instruction
+    (before any of its code can catch it) comes this way, whether or not the program holds the
+    trace function (regrtest keeps what sys.gettrace() returned). At the recursion limit, where
+    the trace function cannot even be called, neither can the hook: CPython then keeps tracing on.
+    The hook never raises (its frame would show in the program's traceback), and allocates as
+    little as it can (a program may count on when the garbage collector runs)."""
+    gettrace = sys.gettrace
+    getframe = sys._getframe
+
+    def hook(event: str, args: Any) -> None:
+        if event != "sys.settrace":
+            return
         try:
-            backend = self.backend
-            if backend.global_tracer is None or sys.gettrace() is not None:
+            tracer = gettrace()
+            if tracer is None or tracer is not backend.global_tracer:
+                return  # tracing is not pdap's: whatever happens to it is the program's
+            frame = getframe(1)
+            code = frame.f_code
+            lasti = frame.f_lasti
+            op = code.co_code[lasti] if lasti >= 0 else -1
+            if op in _CALL_OPS:
+                return  # a frame that calls sys.settrace (or C code that does): the program's own choice
+            trace = frame.f_trace
+            if type(trace) is Rearm:
                 return
-            frame = sys._getframe(1)
-            if frame.f_lasti > 0 or isinstance(frame.f_trace, Rearm):
-                return  # a running frame set another trace function, or the tracer's Rearm is there
-            frame.f_trace = Rearm(backend, frame, None, backend.strip_once)
-        except BaseException:  # noqa: BLE001 - a finaliser must not raise (it would be printed)
+            if type(trace) is partial and type(trace.__dict__.get("guard")) is FrameGuard:
+                return  # pdap's own tracer of a traced frame: its FrameGuard puts it back
+            _room(_REARM_ROOM)
+            if backend.dbg.filter.is_agent(code):
+                return
+            # a trace function failed in this frame's event: if it was entered or resumed, the
+            # exception goes to its caller, whose 'exception' event takes pdap's frames out of it
+            entry = lasti < 0 or op in _ENTRY_OPS
+            frame.f_trace = Rearm(backend, frame, None, backend.strip_once if entry else None, tracer)
+        except BaseException:  # noqa: BLE001 - near the recursion limit, or late in shutdown
             pass
+
+    return hook

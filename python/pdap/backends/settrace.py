@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 from ..breakpoints import plain_condition
 from ..sources import code_lines
 from .base import NO_CODE, UNKNOWN, Backend
-from .interrupts import FrameGuard, Rearm, ThreadGuard, from_signal_handler, program_tail, strip_after
+from .interrupts import (
+    FrameGuard,
+    Rearm,
+    from_signal_handler,
+    program_tail,
+    strip_after,
+    switch_off_watch,
+)
 
 if TYPE_CHECKING:
     from ..debugger import Debugger
@@ -23,7 +30,15 @@ if TYPE_CHECKING:
 # a generator's 'return' event is a real return only at one of these (at a yield, f_lasti is on the
 # yield, before a 3.9-3.10 YIELD_FROM, or on the RESUME after it on 3.13)
 _RETURN_OPS = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if name in dis.opmap}
+# a resumed generator's f_lasti at its 'call' event: on its yield, or just before the YIELD_FROM it
+# resumes (3.9-3.10), or on the RESUME after its yield (3.11+), whose argument says which yield
+# (2: a yield from, 3: an await)
+_YIELD_FROM = dis.opmap.get("YIELD_FROM", -1)
+_RESUME = dis.opmap.get("RESUME", -1)
 _GENERATOR_FLAGS = 0x0020 | 0x0080 | 0x0100 | 0x0200  # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
+
+
+_audit_hook_added = False  # audit hooks cannot be removed: one per process, inert when not installed
 
 
 class SettraceBackend(Backend):
@@ -60,9 +75,16 @@ class SettraceBackend(Backend):
         # per thread: a program's exception pdap re-raised from its tracer, until its 'exception'
         # event takes pdap's frames out of its traceback
         self._reraised: Dict[int, BaseException] = {}
+        # per thread: a signal handler's exception taken at the resumption of a `yield from`, for the
+        # generator it delegates to (plain Python does not check for signals at that resumption)
+        self._for_delegate: Dict[int, BaseException] = {}
 
     def install(self) -> None:
+        global _audit_hook_added
         tracer = self.global_tracer = self._global_tracer()
+        if not _audit_hook_added:
+            _audit_hook_added = True
+            sys.addaudithook(switch_off_watch(self))
         settrace_all = getattr(threading, "settrace_all_threads", None)
         if settrace_all is not None:
             settrace_all(tracer)  # also threads that already run (3.12+)
@@ -72,15 +94,12 @@ class SettraceBackend(Backend):
         self.breakpoints_changed()
 
     def reinstall(self) -> None:
-        """This thread's trace function: in the main thread, one that holds a ThreadGuard."""
-        tracer: Any = self.global_tracer
-        if tracer is not None and threading.current_thread() is threading.main_thread():
-            tracer = functools.partial(tracer)
-            tracer.guard = ThreadGuard(self)
-        sys.settrace(tracer)
+        """This thread's trace function: every thread's is the same object, installed again as that
+        object, so a program that compares sys.gettrace() before and after (regrtest) sees no change."""
+        sys.settrace(self.global_tracer)
 
     def uninstall(self) -> None:
-        self.global_tracer = None  # frame guards no longer install it again
+        self.global_tracer = None  # frame guards (and the audit hook) no longer install it again
         threading.settrace(None)  # type: ignore[arg-type]
         sys.settrace(None)
 
@@ -105,12 +124,65 @@ class SettraceBackend(Backend):
                     return decide(frame.f_code, frame)
                 return new_tracer() if traced else None
             except BaseException as exc:
+                if exc.__class__ is RecursionError:
+                    return None  # at the limit (pdap's frames count): the program hits it a call later
                 if not owned_by_program(exc):
                     return None  # pdap's fault (reported), or late in shutdown: the frame runs untraced
+                if frame.f_lasti > 0:
+                    return resumed(frame, exc)  # a generator resumed: the exception goes inside it
                 interrupted(frame, exc, None)
                 raise exc  # with the traceback _interrupted gave it (a bare raise keeps the old one)
 
+        resumed = self._resumed
         return call
+
+    def _tracer_for(self, frame: FrameType) -> Optional[Any]:
+        """What the global tracer decides for a new frame, outside its fast path."""
+        if self.dbg.wide:
+            return self._call_wide(frame)
+        traced = self._frame_tracer.get(id(frame.f_code), UNKNOWN)
+        if traced is UNKNOWN:
+            return self._decide(frame.f_code)
+        return self.new_tracer() if traced else None
+
+    def _resumed(self, frame: FrameType, exc: BaseException) -> Optional[Any]:
+        """A signal handler's exception taken in the 'call' event of a resumed generator goes where
+        plain Python raises it: inside the generator, where its handlers see it (raised from a
+        'call' event, 3.9-3.10 would end the frame instead), or, at the resumption of a `yield from`,
+        inside the generator it delegates to, whose 'call' event comes next."""
+        tracer = self._tracer_for(frame)
+        code = frame.f_code.co_code
+        lasti = frame.f_lasti
+        after = code[lasti + 2] if lasti + 2 < len(code) else -1
+        if after == _YIELD_FROM or (code[lasti] == _RESUME and code[lasti + 1] & 3 >= 2):
+            self._for_delegate[threading.get_ident()] = exc
+            sys.settrace(self._to_delegate)  # this thread's next new frame; it puts the tracer back
+            return tracer
+        return self._raise_inside(frame, exc, tracer)
+
+    def _raise_inside(self, frame: FrameType, exc: BaseException, tracer: Optional[Any]) -> Any:
+        """The frame's tracer until its first instruction, where it raises exc (an error from a
+        local trace event goes through the frame's own exception handlers)."""
+        frame.f_trace_opcodes = True
+
+        def at_first_instruction(frame: FrameType, event: str, arg: Any) -> Any:
+            frame.f_trace_opcodes = False
+            self._interrupted(frame, exc, tracer if tracer is not None else self.strip_once)
+            raise exc
+
+        return at_first_instruction
+
+    def _to_delegate(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
+        """This thread's trace function for one new frame: the generator a `yield from` resumed."""
+        exc = self._for_delegate.pop(threading.get_ident(), None)
+        self.reinstall()
+        tracer = self._tracer_for(frame)
+        if exc is None:
+            return tracer
+        if frame.f_lasti > 0:
+            return self._resumed(frame, exc)
+        self._interrupted(frame, exc, None)
+        raise exc
 
     def _owned_by_program(self, exc: BaseException) -> bool:
         """Whether an exception caught in pdap's tracer is the program's (a signal handler's);
@@ -170,6 +242,8 @@ class SettraceBackend(Backend):
             self._decided_codes[id(code)] = code
             return self.new_tracer() if holds else None
         except Exception as exc:  # a fault in pdap never reaches the program
+            if exc.__class__ is RecursionError:
+                return None  # at the limit (pdap's frames count), not a fault: decided at the next call
             if from_signal_handler(exc):
                 raise  # the program's: the global tracer gives it back
             self.dbg.fault("a new frame", exc)
@@ -254,6 +328,8 @@ class SettraceBackend(Backend):
                     self._leave(frame, arg, False)
             return frame.f_trace
         except BaseException as exc:
+            if exc.__class__ is RecursionError:
+                return frame.f_trace  # at the limit (pdap's frames count): the program hits it a call later
             if isinstance(exc, Exception) and not from_signal_handler(exc):
                 self.dbg.fault("a traced event", exc)  # a fault in pdap never reaches the program
                 return frame.f_trace
