@@ -153,6 +153,7 @@ class Event(tuple):  # type: ignore[type-arg]
     line = property(operator.itemgetter(5))
     locals = property(operator.itemgetter(6))  # the frame's snapshot at this moment
     changes = property(operator.itemgetter(7))
+    cost = property(operator.itemgetter(9))  # its estimated bytes, counted against the bound
     value = property(operator.itemgetter(8))  # a return value's or an exception's text; "call": a first line
 
 
@@ -160,8 +161,9 @@ _new_tuple = tuple.__new__
 
 
 def make_event(kind: int, serial: int, depth: int, filename: str, name: str, line: int,
-               snapshot: Snapshot, changes: Tuple[Change, ...], value: Optional[str] = None) -> Event:
-    return _new_tuple(Event, (kind, serial, depth, filename, name, line, snapshot, changes, value))
+               snapshot: Snapshot, changes: Tuple[Change, ...], value: Optional[str] = None,
+               cost: int = 0) -> Event:
+    return _new_tuple(Event, (kind, serial, depth, filename, name, line, snapshot, changes, value, cost))
 
 
 class ThreadLog:
@@ -188,7 +190,7 @@ class ThreadLog:
         while self.size > self.limit and len(events) > 1:
             old = events.popleft()
             self.dropped += 1
-            self.size -= EVENT_COST + sum(len(c[1] or "") for c in old.changes) + len(old.value or "")
+            self.size -= old.cost
             if self.size < 0:
                 self.size = 0
 
@@ -504,7 +506,7 @@ class Recorder:
             cost += DICT_COST + ENTRY_COST * len(new)
         events = log.events
         events.append(_new_tuple(Event, (LINE, entry[1], len(stack) - 1, code.co_filename, code.co_name, line,
-                                         snapshot, tuple(changes), "call" if previous is None else None)))
+                                         snapshot, tuple(changes), "call" if previous is None else None, cost)))
         log.size += cost
         if log.size > log.limit:
             log.trim()
@@ -552,8 +554,9 @@ class Recorder:
         entry = stack.pop()
         code = frame.f_code
         shown = self.text(value) if kind == RETURN else value
+        cost = EVENT_COST + len(shown or "")
         log.add(make_event(kind, entry[1], len(stack), code.co_filename, code.co_name, frame.f_lineno or 0,
-                      entry[2], (), shown), EVENT_COST + len(shown or ""))
+                           entry[2], (), shown, cost), cost)
 
     def exception(self, frame: FrameType, exc: BaseException) -> None:
         log = self.logs.get(threading.get_ident())
@@ -568,8 +571,9 @@ class Recorder:
         shown = _type_name(type(exc))
         if isinstance(args, tuple) and args:
             shown += ": " + (args[0] if type(args[0]) is str else self.text(args[0]))[:VALUE_CHARS]
+        cost = EVENT_COST + len(shown)
         log.add(make_event(EXCEPTION, entry[1], len(stack) - 1, code.co_filename, code.co_name,
-                      frame.f_lineno or 0, entry[2], (), shown), EVENT_COST + len(shown))
+                           frame.f_lineno or 0, entry[2], (), shown, cost), cost)
 
     def trace_event(self, frame: FrameType, event: str, arg: Any) -> None:
         """The settrace backend's hook: one event of a traced frame (called only while recording)."""
