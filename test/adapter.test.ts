@@ -19,7 +19,8 @@ it("initialize lists only working capabilities and unknown requests fail clearly
   try {
     const caps = await client.initialize();
     assert.equal(caps.supportsConfigurationDoneRequest, true);
-    assert.equal(caps.supportsStepBack, undefined);
+    assert.equal(caps.supportsStepBack, true); // step back: test/step-back.test.ts
+    assert.equal(caps.supportsRestartFrame, undefined);
     await assert.rejects(client.request("flyToTheMoon"), /unknown request 'flyToTheMoon'/);
     await assert.rejects(client.request("stackTrace", { threadId: 1 }), /needs a running program/);
   } finally {

@@ -132,6 +132,12 @@ class Agent:
         self.inspector = Inspector(self.debugger)
         self._handlers.update(self.inspector.handlers())
         self._handlers.update({"source": self._source})
+        self.after_response: List[Callable[[], None]] = []  # events that must follow a response
+        with isolation.imports():
+            from .recorder import Recorder
+            from .timeline import Timeline
+        self.timeline = Timeline(self.debugger, Recorder(self.debugger), self._send_event, self.after_response.append)
+        self._handlers.update(self.timeline.handlers(self._handlers))  # step back: wraps the live handlers
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork_in_child)
 
@@ -400,6 +406,7 @@ class Agent:
             self._set_tee(False)
             try:
                 self.debugger.reset_client_state()
+                self.timeline.client_gone()  # recording stops, and what it recorded goes
             except Exception as exc:
                 self.debugger.fault("detaching the client", exc)
             self.link = None
@@ -473,6 +480,8 @@ class Agent:
             if watch is not None:
                 watch.set()
         link.respond(request, body)
+        while self.after_response:
+            self.after_response.pop(0)()
         if command == "configurationDone":
             self.configured.set()  # only now: a program that ends at once must not beat the response
 

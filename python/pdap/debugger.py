@@ -124,6 +124,7 @@ class Debugger:
         # program's, raised in its frame once the thread is resumed
         self.deferred: Dict[int, BaseException] = {}
         self.agent_threads: set = set()
+        self.recorder: Any = None  # step back's Recorder while it records through this backend (settrace)
         self._sources: Dict[str, Dict[str, Any]] = {}
         self._thread_ids: Dict[int, int] = {}
         self._next_thread_id = itertools.count(1)

@@ -22,6 +22,7 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   supportsExceptionFilterOptions: true,
   supportsBreakpointLocationsRequest: true,
   supportsGotoTargetsRequest: true,
+  supportsStepBack: true,
   supportsDataBreakpoints: true,
   breakpointModes: [
     {

@@ -23,6 +23,9 @@ export interface LaunchConfig {
   subProcess: boolean;
   backend?: string;
   logToFile: boolean;
+  /** step back: what to record (true: the program's own code), and the bound per thread in bytes */
+  record?: true | string[];
+  recordMemory?: number;
 }
 
 export interface AttachConfig {
@@ -39,6 +42,8 @@ export interface AttachConfig {
   /** seconds to wait for the agent: its answer (connect) or its call (listen) */
   timeout?: number;
   logToFile: boolean;
+  record?: true | string[];
+  recordMemory?: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +72,23 @@ function stringList(args: Args, name: string): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
     throw new ConfigError(`'${name}' must be a list of strings`);
   }
+  return value;
+}
+
+/** `record`: true (the program's own code) or a list of files, modules and module:function names. */
+function recordScope(args: Args, name: string): true | string[] | undefined {
+  const value = args[name];
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value === true) return true;
+  if (Array.isArray(value) && value.every((item) => typeof item === "string" && item)) return value;
+  throw new ConfigError(`'${name}' must be true or a list of files, modules or module:function names`);
+}
+
+function positiveInteger(args: Args, name: string): number | undefined {
+  const value = args[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0)
+    throw new ConfigError(`'${name}' must be a positive whole number, got ${describe(value)}`);
   return value;
 }
 
@@ -134,6 +156,8 @@ export function parseLaunch(args: Args): LaunchConfig {
     subProcess: bool(args, "subProcess", true),
     backend: optionalString(args, "backend"),
     logToFile: bool(args, "logToFile", false),
+    record: recordScope(args, "record"),
+    recordMemory: positiveInteger(args, "recordMemory"),
   };
   const targets = [config.program, config.module, config.code].filter((t) => t !== undefined);
   if (targets.length !== 1) {
@@ -200,6 +224,8 @@ export function parseAttach(args: Args): AttachConfig {
     showReturnValue: bool(args, "showReturnValue", true),
     timeout: typeof timeout === "number" ? timeout : undefined,
     logToFile: bool(args, "logToFile", false),
+    record: recordScope(args, "record"),
+    recordMemory: positiveInteger(args, "recordMemory"),
   };
 }
 
@@ -234,6 +260,8 @@ export const LAUNCH_ATTRIBUTES = [
   "subProcess",
   "backend",
   "logToFile",
+  "record",
+  "recordMemory",
 ] as const;
 export const ATTACH_ATTRIBUTES = [
   "connect",
@@ -249,4 +277,6 @@ export const ATTACH_ATTRIBUTES = [
   "redirectOutput",
   "showReturnValue",
   "logToFile",
+  "record",
+  "recordMemory",
 ] as const;

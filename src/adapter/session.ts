@@ -67,6 +67,8 @@ const ENGINE_REQUESTS = new Set([
   "stepOut",
   "stepBack",
   "reverseContinue",
+  "history",
+  "record",
   "pause",
   "goto",
   "gotoTargets",
@@ -239,6 +241,8 @@ export class DebugSession {
       stopOnEntry: config.stopOnEntry,
       showReturnValue: config.showReturnValue,
       logDirectory: this.logDirectory(config.logToFile),
+      record: config.record,
+      recordMemory: config.recordMemory,
     };
     if (!config.subProcess) return options;
     this.children = await ChildAnnouncements.listen(
@@ -295,6 +299,8 @@ export class DebugSession {
       teeOutput: config.redirectOutput,
       remoteRoots: this.mapper.remoteRoots,
       logDirectory: this.logDirectory(config.logToFile),
+      record: config.record,
+      recordMemory: config.recordMemory,
     });
     return undefined;
   }

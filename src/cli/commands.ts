@@ -81,6 +81,38 @@ export const COMMANDS: CommandInfo[] = [
     "Run until a line greater than the current one (or at least line) in this function, or until it returns.",
   ),
   command(
+    "rstep",
+    ["rs"],
+    "rs(tep)",
+    "Step back to the previous recorded line, into a function that just returned (needs recording: " +
+      "pdap run --record or 'record on').",
+  ),
+  command(
+    "rnext",
+    ["rn"],
+    "rn(ext)",
+    "Step back to the previous recorded line of this function, over calls.",
+  ),
+  command(
+    "rcontinue",
+    ["rc"],
+    "rc(ontinue)",
+    "Go back to the previous recorded hit of a breakpoint, or to the start of the recording. " +
+      "next, step and continue then move forward through the recording to the present.",
+  ),
+  command(
+    "record",
+    [],
+    "record on|off",
+    "Record your code's lines, locals, calls and returns from now on, for rstep, rnext, rcontinue and history.",
+  ),
+  command(
+    "history",
+    [],
+    "history name",
+    "List when a variable changed in the current function (from the recording), with line and value.",
+  ),
+  command(
     "jump",
     ["j"],
     "j(ump) line",

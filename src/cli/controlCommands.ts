@@ -58,7 +58,10 @@ const where: CommandHandler = async (dbg) => {
     const frame = dbg.frames[index];
     const code = (await dbg.sourceOf(frame))?.lines[frame.line - 1]?.trim();
     const marker = index === dbg.frameIndex ? ">" : " ";
-    const text = `${marker} #${index} ${frameName(frame)} at ${dbg.placeOfFrame(frame)}${code ? `  ${code}` : ""}`;
+    const text =
+      frame.presentationHint === "label" && !frame.source // e.g. step back's "recorded state" frame
+        ? `${marker} #${index} ${frame.name}`
+        : `${marker} #${index} ${frameName(frame)} at ${dbg.placeOfFrame(frame)}${code ? `  ${code}` : ""}`;
     const faint = frame.presentationHint === "subtle" || frame.presentationHint === "label";
     dbg.screen.printFitted(text, index === dbg.frameIndex ? colour.bold : faint ? colour.dim : undefined);
   }

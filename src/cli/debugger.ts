@@ -623,6 +623,9 @@ export class TerminalDebugger {
     } else if (body.reason === "pause") parts.push("paused");
     else if (body.reason === "goto") parts.push("jumped");
     else if (body.reason.includes("breakpoint") && body.reason !== "breakpoint") parts.push(body.reason);
+    if (this.frames.some((frame) => frame.presentationHint === "label") && body.description)
+      parts.push(body.description); // step back: the recorded moment shown
+    else if (body.description?.startsWith("back at the present")) parts.push("back at the present");
     if (thread) parts.push(`thread ${thread}`);
     return parts.length ? `  (${parts.join(", ")})` : "";
   }
@@ -765,6 +768,8 @@ export class TerminalDebugger {
     const unavailable = new Set<string>();
     if (!this.capabilities.supportsGotoTargetsRequest) unavailable.add("jump");
     if (!this.capabilities.supportsDataBreakpoints) unavailable.add("watch");
+    if (!this.capabilities.supportsStepBack)
+      for (const name of ["rstep", "rnext", "rcontinue", "record", "history"]) unavailable.add(name);
     return unavailable;
   }
 

@@ -16,6 +16,7 @@ import { INSPECT_COMMANDS } from "./inspectCommands.js";
 import { PROCESS_COMMANDS } from "./processes.js";
 import { TerminalProgram } from "./program.js";
 import { ProgramKeyboard } from "./programKeyboard.js";
+import { RECORD_COMMANDS } from "./recordCommands.js";
 import { historyFile, Prompt } from "./repl.js";
 import { Screen, wantsColour } from "./terminal.js";
 
@@ -29,6 +30,8 @@ export interface SessionFlags {
   adapter?: string;
   /** false with --no-just-my-code: stop and step in the standard library and site-packages too */
   justMyCode: boolean;
+  /** --record: record the program's own code for step back */
+  record?: boolean;
 }
 
 export interface RunFlags extends SessionFlags {
@@ -62,6 +65,7 @@ export async function runProgram(target: string, programArgs: string[], flags: R
     justMyCode: flags.justMyCode,
     showReturnValue: true,
   };
+  if (flags.record) launch.record = true;
   if (flags.python) launch.python = flags.python;
   if (flags.backend) launch.backend = flags.backend;
   return debugSession("launch", launch, flags, { programFile, stopOnEntry: flags.stopOnEntry });
@@ -77,6 +81,7 @@ export async function attachProgram(address: string | undefined, flags: AttachFl
   // PDAP_TOKEN as the agent takes it: not visible in ps, unlike --token
   const token = flags.token || process.env.PDAP_TOKEN;
   if (token) attach.token = token;
+  if (flags.record) attach.record = true;
   return debugSession("attach", attach, flags, { stopOnEntry: false });
 }
 
@@ -177,7 +182,13 @@ async function debugSession(
       else stdin.keyboard.disconnect();
     },
   });
-  dbg.register({ ...CONTROL_COMMANDS, ...BREAK_COMMANDS, ...INSPECT_COMMANDS, ...PROCESS_COMMANDS });
+  dbg.register({
+    ...CONTROL_COMMANDS,
+    ...BREAK_COMMANDS,
+    ...INSPECT_COMMANDS,
+    ...PROCESS_COMMANDS,
+    ...RECORD_COMMANDS,
+  });
   prompt.completer = (line) => dbg.complete(line);
   const atFirstStop: string[] = [];
   try {

@@ -35,6 +35,7 @@ function sessionOptions(command: Command): Command {
       "--no-just-my-code",
       "stop and step in the standard library and site-packages too (by default only your code stops)",
     )
+    .option("--record", "record your code's lines for step back: rstep, rnext, rcontinue, history")
     .option("--adapter <command>", "use another DAP adapter on stdio, e.g. 'python3 -m debugpy.adapter'");
 }
 

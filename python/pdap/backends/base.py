@@ -37,3 +37,8 @@ class Backend:
     def mode_changed(self) -> None:
         """Stepping-in, pausing or step watch state changed: widen or narrow event delivery."""
         raise NotImplementedError
+
+    def recording_changed(self) -> None:
+        """Step back's recorder (debugger.recorder) started or stopped recording through this
+        backend: deliver the events of in-scope code to it. A backend whose recorder has its own
+        delivery (sys.monitoring) has nothing to do."""

@@ -121,7 +121,7 @@ class SettraceBackend(Backend):
                     return call_wide(frame)
                 traced = decided(id(frame.f_code), UNKNOWN)
                 if traced is UNKNOWN:
-                    return decide(frame.f_code)
+                    return decide(frame.f_code, frame)
                 return new_tracer() if traced else None
             except BaseException as exc:
                 if exc.__class__ is RecursionError:
@@ -223,7 +223,7 @@ class SettraceBackend(Backend):
             self.dbg.fault("an interrupted call", exc)
         return None
 
-    def _decide(self, code: CodeType) -> Optional[Any]:
+    def _decide(self, code: CodeType, frame: Optional[FrameType] = None) -> Optional[Any]:
         """Trace this code's frames only if a breakpoint is on one of its own lines, so the other
         functions of a file with breakpoints run untraced."""
         try:
@@ -236,6 +236,9 @@ class SettraceBackend(Backend):
             holds = table is not None and any(line in table for line in code_lines(code))
             if not holds and self.data.active:
                 holds = self.data.classify(code)  # its lines check a data breakpoint
+            recorder = self.dbg.recorder
+            if not holds and recorder is not None:
+                holds = recorder.in_scope(code, frame)  # step back records this code's events
             self._frame_tracer[id(code)] = holds
             self._decided_codes[id(code)] = code
             return self.new_tracer() if holds else None
@@ -260,6 +263,8 @@ class SettraceBackend(Backend):
             return self.new_tracer()
         if dbg.data.active and dbg.data.classify(code):
             return self.new_tracer()
+        if dbg.recorder is not None and dbg.recorder.in_scope(code, frame):
+            return self.new_tracer()
         if dbg.exceptions.watching and (not dbg.just_my_code or dbg.filter.is_user(code)):
             return self.new_tracer()
         return None
@@ -267,6 +272,9 @@ class SettraceBackend(Backend):
     def _local(self, frame: FrameType, event: str, arg: Any) -> Optional[Any]:
         try:
             dbg = self.dbg
+            recorder = dbg.recorder
+            if recorder is not None:
+                recorder.trace_event(frame, event, arg)  # step back's recording, before any stop
             if event == "line":
                 code = frame.f_code
                 if self.data_codes and id(code) in self.data_codes:
@@ -299,7 +307,8 @@ class SettraceBackend(Backend):
                         return frame.f_trace
                 if hit is not None or dbg.steps or dbg.trace_all:
                     dbg.on_line(frame, hit, held is True)
-                elif table is None and not dbg.wide and id(code) not in self.data_codes:
+                elif table is None and not dbg.wide and id(code) not in self.data_codes and (
+                        recorder is None or not recorder.in_scope(code)):
                     frame.f_trace = None  # nothing to watch here any more: run untraced
                     return None
                 if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
@@ -369,6 +378,14 @@ class SettraceBackend(Backend):
 
     def watch_frame(self, frame: FrameType) -> None:
         frame.f_trace = self.new_tracer()
+
+    def recording_changed(self) -> None:
+        self._frame_tracer.clear()  # new frames are decided again, with the recorder's scope
+        recorder = self.dbg.recorder
+        if recorder is not None:
+            for frame in recorder.running_frames():
+                if frame.f_trace is None:
+                    frame.f_trace = self.new_tracer()
 
     def mode_changed(self) -> None:
         if not self.dbg.exceptions.watching and not self.dbg.steps:

@@ -1,0 +1,116 @@
+"""Step back's recorder, piece by piece: what a value is recorded as, which locals a line can
+change, what the scope takes in, and a recorded run replayed through a settrace hook."""
+import sys
+import unittest
+
+from pdap.recorder import LINE, RETURN, Recorder, Scope, names_by_line
+from pdap.sources import CodeFilter
+
+
+class Backend:
+    name = "settrace"
+
+    def recording_changed(self) -> None:
+        pass
+
+
+class Debugger:
+    def __init__(self) -> None:
+        self.filter = CodeFilter()
+        self.backend = Backend()
+        self.agent_threads: set = set()
+        self.recorder = None
+
+    def fault(self, where: str, exc: BaseException) -> None:
+        raise exc
+
+
+class Opaque:
+    def __repr__(self) -> str:
+        raise AssertionError("the recorder never runs the program's __repr__")
+
+
+def sample(values):
+    total = 0
+    seen = []
+    for v in values:
+        total += v
+        seen.append(v)
+    del v
+    return total
+
+
+class Recording(unittest.TestCase):
+    def setUp(self) -> None:
+        self.rec = Recorder(Debugger())
+        self.rec.scope = Scope(True, lambda code: code is sample.__code__, lambda code: False)
+        self.rec.on = True
+
+    def run_recorded(self, *args):
+        rec = self.rec
+
+        def tracer(frame, event, arg):
+            if rec.in_scope(frame.f_code, frame):
+                rec.trace_event(frame, event, arg)
+                return tracer
+            return None
+
+        sys.settrace(tracer)
+        try:
+            return sample(*args)
+        finally:
+            sys.settrace(None)
+
+    def test_values_are_bounded_text_that_runs_no_code_of_the_program(self) -> None:
+        text = self.rec.text
+        self.assertEqual(text([1, "a", (2, None)]), "[1, 'a', (2, None)]")
+        self.assertEqual(text({"k": [1, 2]}), "{'k': [1, 2]}")
+        self.assertEqual(text(set()), "set()")
+        self.assertEqual(text(ValueError("bad", 2)), "ValueError('bad', 2)")
+        self.assertRegex(text(Opaque()), r"^<.*Opaque object at 0x[0-9a-f]+>$")
+        self.assertLessEqual(len(text(list(range(100_000)))), 210)
+        loop = []
+        loop.append(loop)
+        self.assertIn("...", text(loop))
+
+    def test_a_line_names_the_locals_it_can_change(self) -> None:
+        by_line, _ = names_by_line(sample.__code__)
+        first = sample.__code__.co_firstlineno
+        self.assertIn("total", by_line[first + 1])
+        self.assertIn("seen", by_line[first + 2])
+        self.assertIn("v", by_line[first + 6])  # del v
+
+    def test_scope_takes_files_modules_and_functions(self) -> None:
+        is_user = lambda code: True  # noqa: E731
+        never = lambda code: False  # noqa: E731
+        code = sample.__code__
+        self.assertTrue(Scope([__file__], is_user, never)(code, "anything"))
+        self.assertTrue(Scope(["test_recorder"], is_user, never)(code, "test_recorder"))
+        self.assertTrue(Scope(["pkg"], is_user, never)(code, "pkg.sub"))
+        self.assertFalse(Scope(["pkg"], is_user, never)(code, "pkgx"))
+        self.assertTrue(Scope(["test_recorder:sample"], is_user, never)(code, "test_recorder"))
+        self.assertFalse(Scope(["test_recorder:other"], is_user, never)(code, "test_recorder"))
+
+    def test_a_run_is_recorded_as_lines_with_changes_and_a_return(self) -> None:
+        self.assertEqual(self.run_recorded([3, 4]), 7)
+        events = list(next(iter(self.rec.logs.values())).events)
+        self.assertEqual(events[-1].kind, RETURN)
+        self.assertEqual(events[-1].value, "7")
+        changes = [(name, text) for event in events if event.kind == LINE for name, text, _, _ in event.changes]
+        self.assertEqual([text for name, text in changes if name == "total"], ["0", "3", "7"])
+        self.assertEqual([text for name, text in changes if name == "seen"], ["[]", "[3]", "[3, 4]"])
+        self.assertIn(("v", None), changes, "del v is recorded as a deletion")
+        last_line = [event for event in events if event.kind == LINE][-1]
+        self.assertNotIn("v", last_line.locals)
+        self.assertEqual(last_line.locals["total"][0], "7")
+
+    def test_the_memory_bound_drops_the_oldest_events(self) -> None:
+        self.rec.limit = 2000
+        self.run_recorded(list(range(200)))
+        log = next(iter(self.rec.logs.values()))
+        self.assertGreater(log.dropped, 0)
+        self.assertLessEqual(log.size, 2000)
+
+
+if __name__ == "__main__":
+    unittest.main()
