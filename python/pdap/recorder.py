@@ -388,6 +388,7 @@ class Recorder:
     @staticmethod
     def _flat(value: Any, klass: type, n: int) -> Optional[str]:
         """The repr of a container of numbers and short strings only, made by CPython itself."""
+        head: Any
         if klass is dict:
             head = value if n <= MAX_ITEMS else dict(itertools.islice(value.items(), MAX_ITEMS))
             types = set(map(type, head))
