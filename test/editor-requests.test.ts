@@ -31,6 +31,18 @@ it("threads and breakpointLocations before launch and after the end answer empty
   // VS Code asks for threads when it hears exited/terminated
   assert.deepEqual(await client.request("threads"), { threads: [] });
   assert.deepEqual(await client.request("breakpointLocations", where), { breakpoints: [] });
+  // and for the variables, scopes, stack and data breakpoint of the stop it showed last
+  for (const [command, args] of [
+    ["variables", { variablesReference: 1 }],
+    ["scopes", { frameId: 1 }],
+    ["stackTrace", { threadId: 1 }],
+    ["dataBreakpointInfo", { variablesReference: 1, name: "total" }],
+  ] as const) {
+    const response = await client.connection.rawRequest(command, args);
+    assert.equal(response.success, false, command);
+    const error = (response.body as { error?: DebugProtocol.Message } | undefined)?.error;
+    assert.equal(error?.showUser, false, `${command} after the end: no pop-up`);
+  }
 });
 
 it("a failed evaluation is showUser: false; a failed launch is still shown to the user", async (t) => {

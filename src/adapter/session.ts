@@ -439,10 +439,14 @@ export class DebugSession {
   }
 
   // ----- relaying ---------------------------------------------------------------------------
-  private requireAgent(command: string): AgentLink {
+  private requireAgent(command: string, showUser = true): AgentLink {
     if (!ENGINE_REQUESTS.has(command)) throw new DapError(`unknown request '${command}'`);
     if (!this.agent || this.agent.connection.isClosed) {
-      throw new DapError(`'${command}' needs a running program: send launch or attach first`);
+      throw new DapError(
+        `'${command}' needs a running program: send launch or attach first`,
+        command,
+        showUser,
+      );
     }
     return this.agent;
   }
@@ -452,7 +456,8 @@ export class DebugSession {
     const idle = ANSWERS_WITHOUT_PROGRAM[request.command];
     // VS Code asks for threads around exited/terminated, and for breakpointLocations while editing
     if (idle && (!this.agent || this.agent.connection.isClosed)) return idle;
-    const agent = this.requireAgent(request.command);
+    // VS Code still asks for variables, scopes... of a stop while the program ends: no pop-up
+    const agent = this.requireAgent(request.command, !quiet);
     const response = await agent.connection
       .rawRequest(request.command, this.remoteArguments(request))
       .catch((error: Error) => {
