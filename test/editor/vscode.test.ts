@@ -158,6 +158,20 @@ describe("pdap in VS Code (code-server)", { timeout: 600_000 }, () => {
     await workbench.screenshot("conditional-breakpoint");
   });
 
+  it("breaks on value change of a variable chosen in the Variables view (a data breakpoint)", async () => {
+    // stopped at i == 7, before `total += i` ran for it
+    assert.equal(await workbench.variableValue("total"), "21");
+    await workbench.breakOnValueChange("total");
+    await workbench.screenshot("data-breakpoint-set");
+    await workbench.press("F5");
+    // stopped after the line that changed it: back on the loop's line, total grown by 7
+    await workbench.waitPaused("app.py", app.line("BP_LOOP") - 1);
+    await waitUntil(async () => (await workbench.variableValue("total")) === "28", "total = 28 in Variables");
+    await workbench.screenshot("data-breakpoint-hit");
+    // the next scenarios run the program on without these stops
+    await workbench.removeAllBreakpoints();
+  });
+
   it("debugs the child process as its own session in the Call Stack, then runs to the end", async () => {
     await workbench.openFile("child.py");
     await workbench.toggleBreakpoint(child.line("BP_CHILD"));

@@ -15,6 +15,8 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 export const UI_TIMEOUT_MS = 30_000;
+/** A data breakpoint in the Breakpoints view: its aria-label ends so */
+const DATA_BREAKPOINT_ROW = '.monaco-list-row[aria-label$=", Data Breakpoint"]';
 
 export class Workbench {
   private shots = 0;
@@ -96,17 +98,16 @@ export class Workbench {
   }
 
   /** The gutter's context menu: Add Conditional Breakpoint…, then the condition and Enter. */
+  /**
+   * Add Conditional Breakpoint… on a line, typed as a person at the keyboard would: Quick Open
+   * `:LINE`, then the command. (The gutter's context menu was seen, under load, to keep its
+   * item highlighted without acting on the click.)
+   */
   async conditionalBreakpoint(line: number, condition: string): Promise<void> {
     const widget = this.page.locator(".breakpoint-widget .inputContainer .monaco-editor");
-    // The widget is a zone in the editor that closes when focus goes elsewhere; with focus still in
-    // the Debug Console (the previous step) it was once seen closing before it could be typed in.
-    // Focus the editor first, and open the widget again if it is gone.
     for (let attempt = 1; ; attempt++) {
-      await this.editorLine(line).click();
-      await this.clickGutter(line, "right");
-      await this.page
-        .locator(".context-view .action-label", { hasText: "Add Conditional Breakpoint" })
-        .click();
+      await this.goToLine(line);
+      await this.command("Debug: Add Conditional Breakpoint");
       try {
         await widget.waitFor({ timeout: 5_000 });
         break;
@@ -120,6 +121,19 @@ export class Workbench {
     await this.page.keyboard.type(condition);
     await this.page.keyboard.press("Enter");
     await this.page.locator(".codicon-debug-breakpoint-conditional").first().waitFor();
+  }
+
+  /** Moves the active editor's cursor to a line (Quick Open `:LINE`). */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press("Control+P");
+    const input = this.page.locator(".quick-input-widget input");
+    await input.fill(`:${line}`);
+    await input.press("Enter");
+    const cursor = this.page.locator("#status\\.editor\\.selection");
+    await waitUntil(
+      async () => ((await cursor.textContent()) ?? "").startsWith(`Ln ${line},`),
+      `cursor on line ${line}`,
+    );
   }
 
   breakpointGlyphs(): Locator {
@@ -185,6 +199,51 @@ export class Workbench {
     await row.waitFor();
     if ((await row.getAttribute("aria-expanded")) !== "true") await row.click();
     await waitUntil(async () => (await row.getAttribute("aria-expanded")) === "true", `${name} expanded`);
+  }
+
+  /** The Variables view's context menu on a variable: Break on Value Change (a data breakpoint). */
+  async breakOnValueChange(name: string): Promise<void> {
+    // the Breakpoints view lists it with the description pdap gave ("total (local variable of main)")
+    const listed = this.page.locator(DATA_BREAKPOINT_ROW, { hasText: name });
+    for (let attempt = 1; ; attempt++) {
+      await this.variableRow(name).click({ button: "right" });
+      await this.chooseMenuItem("Break on Value Change");
+      try {
+        await listed.first().waitFor({ timeout: 5_000 });
+        return;
+      } catch (error) {
+        // a context menu was seen, under load, to keep its item highlighted without acting on the click
+        await this.screenshot(`data-breakpoint-missing-${attempt}`);
+        if (attempt === 3) throw error;
+        await this.page.keyboard.press("Escape");
+      }
+    }
+  }
+
+  /**
+   * Chooses an item of the open context menu with the keyboard: the pointer highlights it, Enter
+   * acts. (A click was seen, under load, to leave the item highlighted and do nothing.)
+   */
+  async chooseMenuItem(label: string): Promise<void> {
+    const item = this.page.locator(".context-view .action-item", {
+      has: this.page.locator(".action-label", { hasText: label }),
+    });
+    await item.hover();
+    await waitUntil(
+      async () => /\bfocused\b/.test((await item.getAttribute("class")) ?? ""),
+      `${label} highlighted`,
+    );
+    await this.page.keyboard.press("Enter");
+  }
+
+  /** The Breakpoints view's Remove All Breakpoints action; waits until the data breakpoint is gone. */
+  async removeAllBreakpoints(): Promise<void> {
+    await this.page.locator(".pane-header", { hasText: "Breakpoints" }).hover();
+    await this.page.locator('.pane-header [aria-label="Remove All Breakpoints"]').click();
+    await waitUntil(
+      async () => (await this.page.locator(DATA_BREAKPOINT_ROW).count()) === 0,
+      "no data breakpoint listed",
+    );
   }
 
   async addWatch(expression: string): Promise<void> {
