@@ -205,7 +205,9 @@ suite("terminal debugger: pdap attach", (target) => {
   );
 
   it("attaches, stops at a breakpoint set on the command line, and detaches leaving the program running", async () => {
-    const screen = await term().waitFor("(pdap)");
+    // the prompt is open while the program runs: the stop comes, then the prompt after it
+    await term().waitFor(`> tick() at cli_attach.py:${attached.line("TICK")}`);
+    const screen = await term().waitFor(/> tick\(\) at [^\n]*\n[\s\S]*\(pdap\)/);
     assert.match(screen, new RegExp(`^Attached to process \\d+ at 127.0.0.1:${port}\\.`, "m"));
     assert.deepEqual(stopsIn(screen), [`> tick() at cli_attach.py:${attached.line("TICK")}`]);
     assert.equal(await term().command("p n"), "0");
