@@ -22,8 +22,8 @@ Python children, the only ones where that differs); \`listen\`,
 \`launch\` with settrace. A difference is repeated once, both ways, before it counts (one that does
 not happen again is listed as flaky). Tests that legitimately differ under any debugger are declared
 with their reason in \`test/fidelity/exceptions.ts\`; so are pdap's own known defects, in a list of
-their own (\`KNOWN_DEFECTS\`, \`KNOWN_STDERR\`), each printed as \`KNOWN\` in every run until its fix
-lands: a difference on neither list fails the suite. \`--python 3.12 --modes launch --tests test_gc\`
+their own (\`KNOWN_DEFECTS\`, \`KNOWN_STDERR\`; empty at present), each printed as \`KNOWN\` in every
+run until its fix lands: a difference on neither list fails the suite. \`--python 3.12 --modes launch --tests test_gc\`
 narrows a run.
 
 The latest run (${(wallMs / 60_000).toFixed(1)} minutes with ${jobs} jobs on 2 cores; wall time is the
