@@ -363,19 +363,26 @@ class Timeline:
                     return j, "exception", []
         return None
 
+    @staticmethod
+    def _condition_held(bp: Any, event: Event, notes: List[str]) -> bool:
+        """A breakpoint's condition on the recorded values; one that cannot be evaluated there stops,
+        and says why."""
+        if not bp.condition:
+            return True
+        try:
+            return bool(safe_eval(bp.condition, event.locals))
+        except Exception as exc:
+            notes.append("condition %r not evaluated on recorded values (%s): stopped" % (bp.condition, exc))
+            return True
+
     def _function_hit(self, event: Event, notes: List[str]) -> List[int]:
         ids = []
         for bp in self.dbg.function_breakpoints.items:
             name = bp.name
             if not bp.verified or not (name == event.name or name.endswith("." + event.name)):
                 continue
-            if bp.condition:
-                try:
-                    if not safe_eval(bp.condition, event.locals):
-                        continue
-                except Exception as exc:
-                    notes.append("condition %r not evaluated on recorded values (%s): stopped" % (bp.condition, exc))
-            ids.append(bp.id)
+            if self._condition_held(bp, event, notes):
+                ids.append(bp.id)
         return ids
 
     def _breakpoint_hit(self, event: Event, notes: List[str]) -> List[int]:
@@ -387,13 +394,8 @@ class Timeline:
         for bp in hits:
             if bp.log_message is not None:
                 continue
-            if bp.condition:
-                try:
-                    if not safe_eval(bp.condition, event.locals):
-                        continue
-                except Exception as exc:
-                    notes.append("condition %r not evaluated on recorded values (%s): stopped" % (bp.condition, exc))
-            ids.append(bp.id)
+            if self._condition_held(bp, event, notes):
+                ids.append(bp.id)
         return ids
 
     # ----- reading the past ----------------------------------------------------------------------
