@@ -43,7 +43,11 @@ forEachPython("a thread the debugger stopped in is freed after the resume", (tar
     await client.begin(
       "launch",
       { program: threadFails.path, python: target.python, backend: target.backend },
-      { configure: () => client.request("setExceptionBreakpoints", { filters: ["uncaught"] }) },
+      {
+        configure: async () => {
+          await client.request("setExceptionBreakpoints", { filters: ["uncaught"] });
+        },
+      },
     );
     const stop = await s.stop();
     assertAt(stop, "run", threadFails.line("RAISE"), "exception");

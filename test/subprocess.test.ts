@@ -20,8 +20,7 @@ async function launchFamily(target: PythonTarget, how: string, breakpoints: Reco
   const anyChildStop = new Promise<{ client: DapClient; event: DebugProtocol.StoppedEvent }>((resolve) => {
     firstStop = resolve;
   });
-  client.connection.onRequest("startDebugging", async (request) => {
-    const { configuration } = request.arguments as DebugProtocol.StartDebuggingRequestArguments;
+  client.connection.onRequest("startDebugging", async ({ configuration }) => {
     const child = DapClient.spawnAdapter();
     children.push(child);
     const stop = child.nextStop(60_000);

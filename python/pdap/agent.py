@@ -157,6 +157,7 @@ class Agent:
             "cwd": os.getcwd(),
             "argv": list(self.program_argv if self.program_argv is not None else sys.argv),
             "backend": self.debugger.backend.name,
+            "commands": sorted((set(self._handlers) - {"configure"}) | {"disconnect", "terminate"}),
         }
 
     def connect(self, host: str, port: int, token: Optional[str], timeout: float = CONNECT_TIMEOUT) -> None:

@@ -3,26 +3,16 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import net from "node:net";
-import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapConnection, DapError } from "../dap/connection.js";
 import { MAX_MESSAGE_BYTES } from "../dap/framing.js";
+import { AGENT_PROTOCOL, type AgentInfo, parseAgentInfo } from "../protocol/agent.js";
+import { ErrorId } from "../protocol/errors.js";
+import type { ArgumentsOf, Command, ResponseOf } from "../protocol/requests.js";
 
-/** The agent protocol version this adapter speaks (the handshake's `protocol`). */
-export const AGENT_PROTOCOL = 1;
 /** An agent that dials in must complete its handshake within this time (one deadline for all of it). */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** The largest message accepted on an agent link before its handshake passed. */
 export const MAX_AGENT_HANDSHAKE_BYTES = 1024 * 1024;
-
-export interface AgentInfo {
-  protocol: number;
-  pid: number;
-  python: string;
-  executable: string;
-  cwd: string;
-  argv: string[];
-  backend: string;
-}
 
 export class AgentLink {
   constructor(
@@ -30,11 +20,13 @@ export class AgentLink {
     readonly info: AgentInfo,
   ) {}
 
-  request<R extends DebugProtocol.Response = DebugProtocol.Response>(
-    command: string,
-    args?: object,
-  ): Promise<R> {
-    return this.connection.request<R>(command, args);
+  request<K extends Command>(command: K, args?: ArgumentsOf<K>): Promise<ResponseOf<K>> {
+    return this.connection.request(command, args);
+  }
+
+  /** Whether this agent said it answers the command (its handshake's list). */
+  handles(command: string): boolean {
+    return this.info.commands.includes(command);
   }
 
   close(): void {
@@ -99,11 +91,12 @@ export function generateToken(): string {
   return randomBytes(24).toString("base64url");
 }
 
-function checkProtocol(info: AgentInfo): void {
-  if (info.protocol !== AGENT_PROTOCOL) {
-    throw new DapError(
-      `the pdap agent speaks protocol ${String(info.protocol)}, this adapter speaks ${AGENT_PROTOCOL}: use the agent (python/pdap) of the same pdap version`,
-    );
+/** The handshake's facts, or a refusal that says why (another protocol version, not an agent). */
+function checkedInfo(args: Partial<Record<keyof AgentInfo, unknown>>): AgentInfo {
+  try {
+    return parseAgentInfo(args);
+  } catch (error) {
+    throw new DapError((error as Error).message, { id: ErrorId.refused });
   }
 }
 
@@ -138,6 +131,7 @@ export class AgentListener {
         reject(
           new DapError(
             `cannot listen for agents on ${host}:${port}: ${error.code === "EADDRINUSE" ? "the port is in use" : (error.code ?? error.message)}`,
+            { id: ErrorId.startFailed },
           ),
         ),
       );
@@ -169,18 +163,19 @@ export class AgentListener {
     );
     connection.on("close", () => clearTimeout(timer));
     let done = false;
-    connection.onRequest("handshake", (request) => {
-      if (done) throw new DapError("handshake already done");
+    connection.onRequest("handshake", (args) => {
+      if (done) throw new DapError("handshake already done", { id: ErrorId.refused });
       done = true;
       clearTimeout(timer);
-      const args = (request.arguments ?? {}) as AgentInfo & { token?: unknown };
       if (this.token && !tokensEqual(String(args.token ?? ""), this.token)) {
         setImmediate(() => connection.close());
-        throw new DapError(args.token ? "access token refused" : "this adapter needs an access token");
+        throw new DapError(args.token ? "access token refused" : "this adapter needs an access token", {
+          id: ErrorId.accessDenied,
+        });
       }
-      const { token: _ignored, ...info } = args;
+      let info: AgentInfo;
       try {
-        checkProtocol(info);
+        info = checkedInfo(args);
       } catch (error) {
         setImmediate(() => connection.close());
         throw error;
@@ -218,8 +213,12 @@ export class AgentListener {
   nextAgent(timeoutMs?: number, what = "no pdap agent connected", signal?: AbortSignal): Promise<AgentLink> {
     const waiting = this.ready.shift();
     if (waiting) return Promise.resolve(waiting);
-    if (this.closed) return Promise.reject(new DapError("the adapter stopped listening for agents"));
-    if (signal?.aborted) return Promise.reject(new DapError("the client went away"));
+    if (this.closed)
+      return Promise.reject(
+        new DapError("the adapter stopped listening for agents", { id: ErrorId.startFailed }),
+      );
+    if (signal?.aborted)
+      return Promise.reject(new DapError("the client went away", { id: ErrorId.startFailed }));
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const settle = () => {
@@ -238,11 +237,12 @@ export class AgentListener {
           reject(error);
         },
       };
-      const onAbort = () => waiter.reject(new DapError("the client went away"));
+      const onAbort = () => waiter.reject(new DapError("the client went away", { id: ErrorId.startFailed }));
       signal?.addEventListener("abort", onAbort);
       if (timeoutMs !== undefined) {
         timer = setTimeout(
-          () => waiter.reject(new DapError(`${what} within ${timeoutMs / 1000} s`)),
+          () =>
+            waiter.reject(new DapError(`${what} within ${timeoutMs / 1000} s`, { id: ErrorId.startFailed })),
           timeoutMs,
         );
       }
@@ -257,7 +257,7 @@ export class AgentListener {
     this.server.close();
     for (const agent of this.ready.splice(0)) agent.close();
     for (const waiter of this.waiters.splice(0)) {
-      waiter.reject(new DapError("the adapter stopped listening for agents"));
+      waiter.reject(new DapError("the adapter stopped listening for agents", { id: ErrorId.startFailed }));
     }
   }
 }
@@ -291,7 +291,11 @@ export async function connectToAgent(
     const socket = net.connect({ host, port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new DapError(`no answer from ${host}:${port} within ${timeoutMs / 1000} s`));
+      reject(
+        new DapError(`no answer from ${host}:${port} within ${timeoutMs / 1000} s`, {
+          id: ErrorId.startFailed,
+        }),
+      );
     }, timeoutMs);
     socket.once("connect", () => {
       clearTimeout(timer);
@@ -300,7 +304,9 @@ export async function connectToAgent(
     socket.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(
-        new DapError(`cannot connect to a pdap agent at ${host}:${port}: ${connectFailure(host, error)}`),
+        new DapError(`cannot connect to a pdap agent at ${host}:${port}: ${connectFailure(host, error)}`, {
+          id: ErrorId.startFailed,
+        }),
       );
     });
   });
@@ -312,14 +318,12 @@ export async function connectToAgent(
   );
   try {
     const response = await connection.request("handshake", { token: token ?? "", protocol: AGENT_PROTOCOL });
-    const info = response.body as AgentInfo;
-    checkProtocol(info);
-    return new AgentLink(connection, info);
+    return new AgentLink(connection, checkedInfo(response.body ?? {}));
   } catch (error) {
     const closedFirst = connection.isClosed && !(error instanceof DapError && error.command === "handshake");
     connection.close();
     const reason = (closedFirst && connection.error?.message) || (error as Error).message;
-    throw new DapError(`attach to ${host}:${port} refused: ${reason}`);
+    throw new DapError(`attach to ${host}:${port} refused: ${reason}`, { id: ErrorId.startFailed });
   } finally {
     clearTimeout(timer);
   }

@@ -1,29 +1,17 @@
 import type { DebugProtocol } from "@vscode/debugprotocol";
+import { agentCapabilities } from "../protocol/agent.js";
 
-/** Only what really works end to end; every flag here has a test behind it. */
+/**
+ * Only what really works end to end; every flag here has a test behind it. The flags of the
+ * requests the agent answers come from their declaration (AGENT_REQUESTS); the adapter's own
+ * requests (launch, attach, terminate, restart, disconnect) and the settings of the features are here.
+ */
 export const CAPABILITIES: DebugProtocol.Capabilities = {
-  supportsConfigurationDoneRequest: true,
-  supportsConditionalBreakpoints: true,
-  supportsHitConditionalBreakpoints: true,
-  supportsLogPoints: true,
-  supportsEvaluateForHovers: true,
-  supportsSetVariable: true,
-  supportsSetExpression: true,
-  supportsCompletionsRequest: true,
-  completionTriggerCharacters: [".", "["],
-  supportsValueFormattingOptions: true,
-  supportsClipboardContext: true,
-  supportsDelayedStackTraceLoading: true,
+  ...agentCapabilities(),
   supportsTerminateRequest: true,
   supportsRestartRequest: true,
   supportTerminateDebuggee: true,
-  supportsFunctionBreakpoints: true,
-  supportsExceptionInfoRequest: true,
-  supportsExceptionFilterOptions: true,
-  supportsBreakpointLocationsRequest: true,
-  supportsGotoTargetsRequest: true,
-  supportsStepBack: true,
-  supportsDataBreakpoints: true,
+  completionTriggerCharacters: [".", "["],
   breakpointModes: [
     {
       mode: "change",

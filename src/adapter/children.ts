@@ -1,28 +1,17 @@
 // Child processes of a launched program (subProcess): each child agent announces itself here, and
 // the client is asked (DAP reverse request startDebugging) to attach a new session to it.
+
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import net from "node:net";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapConnection, DapError } from "../dap/connection.js";
+import type { ChildAnnouncement, ChildNote } from "../protocol/agent.js";
+import { ErrorId } from "../protocol/errors.js";
 
-export interface ChildAnnouncement {
-  pid: number;
-  ppid: number;
-  host: string;
-  port: number;
-  childToken: string;
-  argv: string[];
-  forked: boolean;
-}
+export type { ChildAnnouncement, ChildNote } from "../protocol/agent.js";
 
 /** Decides whether a client will attach to the child; rejects (with the reason) to let it run on. */
 export type ChildHandler = (child: ChildAnnouncement) => Promise<void>;
-
-/** What a child that cannot be debugged says about itself (an old Python, an agent fault). */
-export interface ChildNote {
-  pid: number;
-  text: string;
-}
 
 export class ChildAnnouncements {
   private constructor(
@@ -34,18 +23,18 @@ export class ChildAnnouncements {
     const token = randomBytes(24).toString("base64url");
     const server = net.createServer((socket) => {
       const connection = new DapConnection(socket, socket, "child agent");
-      connection.onRequest("announceChild", async (request) => {
-        const child = (request.arguments ?? {}) as ChildAnnouncement & { token?: unknown };
-        if (!tokenMatches(child.token, token)) throw new DapError("access token refused");
+      connection.onRequest("announceChild", async (child) => {
+        if (!tokenMatches(child.token, token))
+          throw new DapError("access token refused", { id: ErrorId.accessDenied });
         if (typeof child.port !== "number" || typeof child.childToken !== "string") {
           throw new DapError("announceChild needs port and childToken");
         }
-        await onChild(child);
+        await onChild(child as ChildAnnouncement);
         return {};
       });
-      connection.onRequest("childNote", async (request) => {
-        const note = (request.arguments ?? {}) as Partial<ChildNote> & { token?: unknown };
-        if (!tokenMatches(note.token, token)) throw new DapError("access token refused");
+      connection.onRequest("childNote", async (note) => {
+        if (!tokenMatches(note.token, token))
+          throw new DapError("access token refused", { id: ErrorId.accessDenied });
         if (typeof note.text !== "string") throw new DapError("childNote needs text");
         onNote({ pid: Number(note.pid), text: note.text.slice(0, 4096) });
         return {};

@@ -8,6 +8,10 @@ import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { type DapConnection, DapError } from "../dap/connection.js";
+import { type AgentCommand, type AgentOptions, isAgentCommand } from "../protocol/agent.js";
+import { isBreakpointRequest } from "../protocol/breakpoints.js";
+import { ErrorId } from "../protocol/errors.js";
+import type { BodyOf } from "../protocol/requests.js";
 import {
   type AgentLink,
   AgentListener,
@@ -21,6 +25,7 @@ import { BreakpointMemory } from "./breakpointMemory.js";
 import { CAPABILITIES } from "./capabilities.js";
 import { type ChildAnnouncement, ChildAnnouncements, childConfiguration } from "./children.js";
 import { type AttachConfig, ConfigError, type LaunchConfig, parseAttach, parseLaunch } from "./config.js";
+import { AttachedDebuggee, type Debuggee, LaunchedDebuggee, TerminalDebuggee } from "./debuggee.js";
 import { agentCommand, agentEnvironmentDelta, LaunchedProgram } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
 import { initializeFirst } from "./requestGates.js";
@@ -42,50 +47,6 @@ function emptyStdinNote(kind: LaunchConfig["console"]): string {
 }
 
 type Args = Record<string, unknown>;
-
-/** The DAP requests the agent may answer; anything else is refused by the adapter itself. */
-const ENGINE_REQUESTS = new Set([
-  "setBreakpoints",
-  "setFunctionBreakpoints",
-  "setExceptionBreakpoints",
-  "setDataBreakpoints",
-  "setInstructionBreakpoints",
-  "breakpointLocations",
-  "configurationDone",
-  "threads",
-  "stackTrace",
-  "scopes",
-  "variables",
-  "setVariable",
-  "setExpression",
-  "evaluate",
-  "completions",
-  "exceptionInfo",
-  "continue",
-  "next",
-  "stepIn",
-  "stepOut",
-  "stepBack",
-  "reverseContinue",
-  "history",
-  "record",
-  "pause",
-  "goto",
-  "gotoTargets",
-  "stepInTargets",
-  "restartFrame",
-  "source",
-  "loadedSources",
-  "modules",
-  "readMemory",
-  "writeMemory",
-  "disassemble",
-  "terminateThreads",
-  "dataBreakpointInfo",
-  "locations",
-  "terminate",
-  "disconnect",
-]);
 
 /**
  * Requests whose failure is part of normal use (an expression that does not evaluate, a frame that
@@ -109,18 +70,15 @@ const QUIET_FAILURES = new Set([
 ]);
 
 /** What a client that asks while no program runs (before launch, after the end) is answered. */
-const ANSWERS_WITHOUT_PROGRAM: Record<string, object> = {
+const ANSWERS_WITHOUT_PROGRAM: Partial<Record<AgentCommand, object>> = {
   threads: { threads: [] },
   breakpointLocations: { breakpoints: [] },
-  loadedSources: { sources: [] },
 };
 
 export class DebugSession {
   private agent: AgentLink | undefined;
-  /** a program this session launched itself (internalConsole): it owns the program's process tree */
-  private program: LaunchedProgram | undefined;
-  /** disconnect with terminateDebuggee false: the launched program runs on while the adapter does */
-  private programLeftRunning = false;
+  /** the program: launched here, in the client's terminal, or attached to (see debuggee.ts) */
+  private debuggee: Debuggee | undefined;
   private emptyStdinNoted = false;
   private mode: "launch" | "attach" | undefined;
   private mapper = new PathMapper([]);
@@ -134,8 +92,6 @@ export class DebugSession {
   private terminatedSent = false;
   private exitedSent = false;
   private clientCapabilities: DebugProtocol.InitializeRequestArguments = { adapterID: "pdap" };
-  /** pid of a program started in the client's terminal (runInTerminal): we own no handle to it */
-  private terminalPid: number | undefined;
   /** what restart needs: the configuration the program was started with, and the breakpoints */
   private config: { launch: LaunchConfig } | { attach: AttachConfig } | undefined;
   private readonly breakpoints = new BreakpointMemory();
@@ -144,17 +100,17 @@ export class DebugSession {
 
   constructor(private readonly client: DapConnection) {
     client.addRequestGate(initializeFirst());
-    client.onRequest("initialize", (request) => {
-      this.clientCapabilities = (request.arguments ?? {}) as DebugProtocol.InitializeRequestArguments;
+    client.onRequest("initialize", (args) => {
+      this.clientCapabilities = args;
       return CAPABILITIES;
     });
-    client.onRequest("launch", (request) => this.launch(parseArgs(request, parseLaunch)));
-    client.onRequest("attach", (request) => this.attach(parseArgs(request, parseAttach)));
-    client.onRequest("disconnect", (request) => this.disconnect((request.arguments ?? {}) as Args));
+    client.onRequest("launch", (args) => this.launch(parseArgs("launch", args, parseLaunch)));
+    client.onRequest("attach", (args) => this.attach(parseArgs("attach", args, parseAttach)));
+    client.onRequest("disconnect", (args) => this.disconnect(args));
     client.onRequest("terminate", () => this.terminate());
-    client.onRequest("restart", (request) => this.restart(request));
-    client.onRequest("setBreakpoints", (request) => this.setBreakpoints(request));
-    client.onRequest("source", (request) => this.source(request));
+    client.onRequest("restart", (args) => this.restart(args));
+    client.onRequest("setBreakpoints", (args) => this.setBreakpoints(args));
+    client.onRequest("source", (args) => this.source(args));
     client.onAnyRequest((request) => this.forward(request));
     client.on("close", () => this.clientGone());
   }
@@ -171,14 +127,16 @@ export class DebugSession {
         return undefined;
       }
       const program = LaunchedProgram.start(config, listener.port, token);
-      this.program = program;
+      this.debuggee = new LaunchedDebuggee(program);
       this.noteEmptyStdin(config);
       const stderrTail: string[] = [];
       this.pipeOutput(program, stderrTail);
       let connected = false;
       const spawnFailed = new Promise<never>((_, reject) => {
         program.once("error", (message) =>
-          reject(new DapError(`cannot start Python '${config.python}': ${message}`)),
+          reject(
+            new DapError(`cannot start Python '${config.python}': ${message}`, { id: ErrorId.startFailed }),
+          ),
         );
         program.once("exit", (code: number) => {
           if (connected) return; // the end of a program that started: nothing to explain (no probe)
@@ -194,7 +152,7 @@ export class DebugSession {
       connected = true;
       await this.adoptAgent(agent, await this.launchOptions(config));
     } catch (error) {
-      await this.program?.kill();
+      await this.launchedProgram()?.kill();
       throw error;
     } finally {
       listener.close();
@@ -230,13 +188,13 @@ export class DebugSession {
       AGENT_CONNECT_TIMEOUT_MS,
       "the program started in the terminal did not connect to the adapter",
     ).finally(() => watch?.stop());
-    this.terminalPid = response.body?.processId ?? agent.info.pid;
+    this.debuggee = new TerminalDebuggee(response.body?.processId ?? agent.info.pid);
     await this.adoptAgent(agent, await this.launchOptions(config));
   }
 
   /** The agent's options for a launch; with subProcess, where its children announce themselves. */
-  private async launchOptions(config: LaunchConfig): Promise<object> {
-    const options = {
+  private async launchOptions(config: LaunchConfig): Promise<AgentOptions> {
+    const options: AgentOptions = {
       justMyCode: config.justMyCode,
       stopOnEntry: config.stopOnEntry,
       showReturnValue: config.showReturnValue,
@@ -259,10 +217,12 @@ export class DebugSession {
   private async startChildSession(child: ChildAnnouncement, config: LaunchConfig): Promise<void> {
     try {
       if (!this.clientCapabilities.supportsStartDebuggingRequest) {
-        throw new DapError("the client cannot start sessions for child processes (no startDebugging)");
+        throw new DapError("the client cannot start sessions for child processes (no startDebugging)", {
+          id: ErrorId.refused,
+        });
       }
       if (this.client.isClosed || this.ending.signal.aborted)
-        throw new DapError("the parent session has ended");
+        throw new DapError("the parent session has ended", { id: ErrorId.noProgram });
       await this.client.request(
         "startDebugging",
         childConfiguration(child, { justMyCode: config.justMyCode }),
@@ -291,6 +251,7 @@ export class DebugSession {
       agent.close(); // the client left while we waited: the program runs on untouched
       return undefined;
     }
+    this.debuggee = new AttachedDebuggee();
     await this.adoptAgent(agent, {
       justMyCode: config.justMyCode,
       stopOnEntry: config.stopOnEntry,
@@ -313,7 +274,7 @@ export class DebugSession {
       say: (text) => this.say(text),
       signal: this.ending.signal,
     }).catch((error: Error) => {
-      throw new DapError(`attach to process ${pid}: ${error.message}`);
+      throw new DapError(`attach to process ${pid}: ${error.message}`, { id: ErrorId.startFailed });
     });
     return connectToAgent(endpoint.host, endpoint.port, endpoint.token, timeoutMs);
   }
@@ -379,11 +340,11 @@ export class DebugSession {
   }
 
   private beginSession(mode: "launch" | "attach"): void {
-    if (this.mode) throw new DapError(`this session already has a ${this.mode}`);
+    if (this.mode) throw new DapError(`this session already has a ${this.mode}`, { id: ErrorId.refused });
     this.mode = mode;
   }
 
-  private async adoptAgent(agent: AgentLink, options: object): Promise<void> {
+  private async adoptAgent(agent: AgentLink, options: AgentOptions): Promise<void> {
     this.agent = agent;
     // after a restart, the old program's last events (its exit, its threads ending) are not news
     agent.connection.on("event", (event) => {
@@ -425,59 +386,68 @@ export class DebugSession {
     };
     program.on("output", (category, chunk) => send(category, decoders[category].write(chunk)));
     program.once("exit", (code) => {
-      if (this.program !== program) return; // a program ended by restart
+      if (this.launchedProgram() !== program) return; // a program ended by restart
       send("stdout", decoders.stdout.end());
       send("stderr", decoders.stderr.end());
       this.sendExited(code);
       this.sendTerminated();
     });
     program.once("error", (message) => {
-      if (this.program !== program || !this.agent) return; // before the agent came: launch says why
+      if (this.launchedProgram() !== program || !this.agent) return; // before the agent came: launch says why
       this.say(`pdap: ${message}\n`);
       this.sendTerminated();
     });
   }
 
   // ----- relaying ---------------------------------------------------------------------------
-  private requireAgent(command: string, showUser = true): AgentLink {
-    if (!ENGINE_REQUESTS.has(command)) throw new DapError(`unknown request '${command}'`);
+  /** The program's agent, for a request the agent answers; a clear refusal when there is none. */
+  private requireAgent(command: AgentCommand, showUser = true): AgentLink {
     if (!this.agent || this.agent.connection.isClosed) {
-      throw new DapError(
-        `'${command}' needs a running program: send launch or attach first`,
+      throw new DapError(`'${command}' needs a running program: send launch or attach first`, {
+        id: ErrorId.noProgram,
         command,
         showUser,
-      );
+      });
+    }
+    if (!this.agent.handles(command)) {
+      throw new DapError(`the pdap agent of this program does not answer '${command}'`, {
+        id: ErrorId.unknownRequest,
+        command,
+      });
     }
     return this.agent;
   }
 
+  /** Any request without an adapter handler: relayed to the agent if it is one the agent answers. */
   private async forward(request: DebugProtocol.Request): Promise<object | undefined> {
-    const quiet = QUIET_FAILURES.has(request.command);
-    const idle = ANSWERS_WITHOUT_PROGRAM[request.command];
+    const command = request.command;
+    if (!isAgentCommand(command)) {
+      throw new DapError(`unknown request '${command}'`, { id: ErrorId.unknownRequest, command });
+    }
+    const quiet = QUIET_FAILURES.has(command);
+    const idle = ANSWERS_WITHOUT_PROGRAM[command];
     // VS Code asks for threads around exited/terminated, and for breakpointLocations while editing
     if (idle && (!this.agent || this.agent.connection.isClosed)) return idle;
     // VS Code still asks for variables, scopes... of a stop while the program ends: no pop-up
-    const agent = this.requireAgent(request.command, !quiet);
+    const agent = this.requireAgent(command, !quiet);
     const response = await agent.connection
-      .rawRequest(request.command, this.remoteArguments(request))
+      .rawRequest(command, this.remoteArguments(request))
       .catch((error: Error) => {
         // the program ended while the request was on its way
-        throw new DapError(error.message, request.command, !quiet);
+        throw new DapError(error.message, { id: ErrorId.noProgram, command, showUser: !quiet });
       });
-    if (!response.success)
-      throw new DapError(response.message ?? `${request.command} failed`, request.command, !quiet);
-    if (request.command === "stackTrace")
-      this.localizeFrames(response.body as DebugProtocol.StackTraceResponse["body"]);
-    this.breakpoints.remember(request.command, request.arguments);
-    if (request.command === "loadedSources") {
-      const body = response.body as DebugProtocol.LoadedSourcesResponse["body"] | undefined;
-      if (body?.sources) body.sources = body.sources.map((source) => this.localizeSource(source));
+    if (!response.success) {
+      const error = DapError.fromResponse(response, command);
+      throw new DapError(error.message, { id: error.id, command, showUser: error.showUser && !quiet });
     }
+    if (command === "stackTrace") this.localizeFrames(response.body as BodyOf<"stackTrace">);
+    if (isBreakpointRequest(command)) this.breakpoints.remember(command, request.arguments);
     return response.body;
   }
 
-  private async setBreakpoints(request: DebugProtocol.Request): Promise<object | undefined> {
-    const args = (request.arguments ?? {}) as DebugProtocol.SetBreakpointsArguments;
+  private async setBreakpoints(
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): Promise<BodyOf<"setBreakpoints">> {
     const body = await this.sendBreakpoints(this.requireAgent("setBreakpoints"), args);
     this.breakpoints.remember("setBreakpoints", args);
     return body;
@@ -493,8 +463,7 @@ export class DebugSession {
       typeof localPath === "string"
         ? { ...args, source: { ...args.source, path: this.mapper.toRemote(localPath) } }
         : args;
-    const response = await agent.request("setBreakpoints", remoteArgs);
-    const body = response.body as DebugProtocol.SetBreakpointsResponse["body"];
+    const { body } = await agent.request("setBreakpoints", remoteArgs);
     if (this.mode === "attach" && remoteArgs.source?.path) {
       await markUnloaded(agent, remoteArgs.source.path, body.breakpoints ?? []);
     }
@@ -513,8 +482,7 @@ export class DebugSession {
   }
 
   /** The text of a remote-only file (a sourceReference from a stack frame), read by the agent. */
-  private async source(request: DebugProtocol.Request): Promise<object | undefined> {
-    const args = (request.arguments ?? {}) as DebugProtocol.SourceArguments;
+  private async source(args: DebugProtocol.SourceArguments): Promise<BodyOf<"source">> {
     const ref = args.source?.sourceReference || args.sourceReference;
     const path = args.source?.path;
     const remote = ref
@@ -525,9 +493,13 @@ export class DebugSession {
     if (!remote) {
       throw new DapError(
         ref ? `unknown sourceReference ${ref}` : "source needs a sourceReference or source.path",
+        { id: ref ? ErrorId.unknownReference : ErrorId.badArguments },
       );
     }
-    const response = await this.requireAgent("source").request("source", { source: { path: remote } });
+    const response = await this.requireAgent("source").request("source", {
+      source: { path: remote },
+      sourceReference: 0,
+    });
     return response.body;
   }
 
@@ -567,7 +539,7 @@ export class DebugSession {
     const body = event.body as Record<string, unknown> | undefined;
     if (event.event === "exited") {
       // a piped child's exit code comes from its process; otherwise the agent's word is all we have
-      if (!this.program) this.sendExited(Number(body?.exitCode ?? 0));
+      if (!this.debuggee?.reportsOwnExit) this.sendExited(Number(body?.exitCode ?? 0));
       return;
     }
     if (event.event === "loadedSource" && body?.source) {
@@ -586,20 +558,22 @@ export class DebugSession {
    * configuration if the client sent one, and give it the client's breakpoints. The client sees no
    * exited/terminated for the old program, only a new `process` event and the new program's stops.
    */
-  private async restart(request: DebugProtocol.Request): Promise<undefined> {
+  private async restart(args: DebugProtocol.RestartArguments): Promise<undefined> {
     const previous = this.config;
-    if (!previous || !this.agent) throw new DapError("restart needs a launched or attached program");
-    const given = (request.arguments as { arguments?: unknown } | undefined)?.arguments;
-    const asRequest = { ...request, arguments: given };
+    if (!previous || !this.agent)
+      throw new DapError("restart needs a launched or attached program", { id: ErrorId.noProgram });
+    const given: unknown = args.arguments;
     const launch =
-      "launch" in previous ? (given ? parseArgs(asRequest, parseLaunch) : previous.launch) : undefined;
+      "launch" in previous ? (given ? parseArgs("restart", given, parseLaunch) : previous.launch) : undefined;
     const attach =
-      "attach" in previous ? (given ? parseArgs(asRequest, parseAttach) : previous.attach) : undefined;
+      "attach" in previous ? (given ? parseArgs("restart", given, parseAttach) : previous.attach) : undefined;
     if (attach?.listen) {
-      throw new DapError("cannot restart an attach that listens: the agent does not dial in again");
+      throw new DapError("cannot restart an attach that listens: the agent does not dial in again", {
+        id: ErrorId.refused,
+      });
     }
     const oldThreads = await this.threadIds();
-    await this.leaveProgram(launch !== undefined);
+    await this.leaveProgram();
     // the old program's threads are gone: a client that kept them (VS Code) would show the new
     // program's stacks in their place, with "Load More Stack Frames" under a complete stack
     for (const threadId of oldThreads) this.client.sendEvent("thread", { reason: "exited", threadId });
@@ -622,8 +596,7 @@ export class DebugSession {
     const agent = this.agent;
     if (!agent || agent.connection.isClosed) return [];
     try {
-      const body = (await withTimeout(agent.request("threads"), 2000, "agent"))
-        .body as DebugProtocol.ThreadsResponse["body"];
+      const { body } = await withTimeout(agent.request("threads"), 2000, "agent");
       return body.threads.map((thread) => thread.id);
     } catch {
       return [];
@@ -631,17 +604,14 @@ export class DebugSession {
   }
 
   /** Ends (launch) or detaches from (attach) the current program, silently, ready for a new one. */
-  private async leaveProgram(kill: boolean): Promise<void> {
+  private async leaveProgram(): Promise<void> {
     const agent = this.agent;
-    const program = this.program;
-    const terminalPid = this.terminalPid;
+    const debuggee = this.debuggee;
     this.agent = undefined;
-    this.program = undefined;
-    this.terminalPid = undefined;
+    this.debuggee = undefined;
     this.children?.close();
     this.children = undefined;
-    if (kill && terminalPid) signalPid(terminalPid, "SIGKILL");
-    if (kill) await program?.kill();
+    await debuggee?.leaveForRestart();
     if (agent && !agent.connection.isClosed) {
       await withTimeout(agent.request("disconnect", { terminateDebuggee: false }), 2000, "agent").catch(
         () => {},
@@ -655,13 +625,13 @@ export class DebugSession {
 
   /** The new program gets the breakpoints the client set, then runs (it sent configurationDone). */
   private async replayBreakpoints(agent: AgentLink): Promise<void> {
-    for (const { command, arguments: args } of this.breakpoints.requests()) {
+    for (const remembered of this.breakpoints.requests()) {
       const body =
-        command === "setBreakpoints"
-          ? await this.sendBreakpoints(agent, args as DebugProtocol.SetBreakpointsArguments)
-          : ((await agent.request(command, args)).body as DebugProtocol.SetBreakpointsResponse["body"]);
+        remembered.command === "setBreakpoints"
+          ? await this.sendBreakpoints(agent, remembered.arguments)
+          : (await agent.request(remembered.command, remembered.arguments)).body;
       // ids and verified states are the new program's: tell the client
-      for (const breakpoint of body?.breakpoints ?? []) {
+      for (const breakpoint of (body && "breakpoints" in body ? body.breakpoints : undefined) ?? []) {
         if (breakpoint.id !== undefined)
           this.client.sendEvent("breakpoint", { reason: "changed", breakpoint });
       }
@@ -684,35 +654,31 @@ export class DebugSession {
 
   private agentGone(): void {
     // a launched program's end is reported when its process exits; any other session ends here
-    if (!this.program) this.sendTerminated();
+    if (!this.debuggee?.reportsOwnExit) this.sendTerminated();
   }
 
   private async terminate(): Promise<undefined> {
-    // a launched program: SIGTERM to its whole tree
-    if (this.program) this.program.terminate();
-    else if (this.terminalPid) signalPid(this.terminalPid, "SIGTERM");
-    else if (this.mode === "attach") await this.requireAgent("terminate").request("terminate");
+    const debuggee = this.debuggee;
+    if (debuggee)
+      await debuggee.terminate(debuggee.kind === "attached" ? this.requireAgent("terminate") : undefined);
     return undefined;
   }
 
-  private async disconnect(args: Args): Promise<undefined> {
+  private async disconnect(args: DebugProtocol.DisconnectArguments): Promise<undefined> {
     const kill =
       typeof args.terminateDebuggee === "boolean" ? args.terminateDebuggee : this.mode === "launch";
     this.ending.abort();
     this.children?.close();
-    // kill first: closing the agent link makes the agent resume every thread, and a stopped
-    // program would otherwise run on (and print) before the signal lands
-    if (kill && this.terminalPid) signalPid(this.terminalPid, "SIGKILL");
-    if (kill) await this.program?.end();
-    else if (this.program) this.programLeftRunning = true;
+    // the program is ended first: closing the agent link makes the agent resume every thread
+    const { agentEnds } = (await this.debuggee?.disconnect(kill)) ?? { agentEnds: false };
     const agent = this.agent;
     if (agent && !agent.connection.isClosed) {
-      // a launched process was ended above (signals to its tree); an attached one is ended by its agent
-      const terminateDebuggee = kill && this.mode === "attach";
-      await withTimeout(agent.request("disconnect", { terminateDebuggee }), 2000, "agent").catch(() => {});
+      await withTimeout(agent.request("disconnect", { terminateDebuggee: agentEnds }), 2000, "agent").catch(
+        () => {},
+      );
       agent.close();
     }
-    if (!this.program) this.sendTerminated();
+    if (!this.debuggee?.reportsOwnExit) this.sendTerminated();
     return undefined;
   }
 
@@ -721,34 +687,34 @@ export class DebugSession {
     this.children?.close();
     this.agent?.close();
     // the client is gone: nobody could end the program any more, so it ends now, tree and all
-    if (!this.programLeftRunning) void this.program?.end();
+    this.debuggee?.clientGone();
+  }
+
+  /** The program this session launched itself, if it did. */
+  private launchedProgram(): LaunchedProgram | undefined {
+    return this.debuggee instanceof LaunchedDebuggee ? this.debuggee.program : undefined;
   }
 }
 
-function parseArgs<T>(request: DebugProtocol.Request, parse: (args: Args) => T): T {
-  const args = request.arguments ?? {};
-  if (typeof args !== "object" || Array.isArray(args))
-    throw new DapError(`'${request.command}' arguments must be an object`);
+/** A launch or attach configuration, checked (config.ts): a wrong one is the client's mistake. */
+function parseArgs<T>(command: string, args: unknown, parse: (args: Args) => T): T {
+  if (typeof args !== "object" || args === null || Array.isArray(args))
+    throw new DapError(`'${command}' arguments must be an object`);
   try {
     return parse(args as Args);
   } catch (error) {
-    if (error instanceof ConfigError) throw new DapError(`${request.command}: ${error.message}`);
+    if (error instanceof ConfigError) throw new DapError(`${command}: ${error.message}`);
     throw error;
-  }
-}
-
-function signalPid(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
   }
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DapError(`${what} (no answer within ${ms / 1000} s)`)), ms);
+    timer = setTimeout(
+      () => reject(new DapError(`${what} (no answer within ${ms / 1000} s)`, { id: ErrorId.startFailed })),
+      ms,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);

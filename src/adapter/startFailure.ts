@@ -1,8 +1,10 @@
 // A program that dies before its agent connects (a bad --backend, an interpreter too old, a
 // python that is not one): the launch fails at once with the reason, not after the connect timeout.
+
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { DapError } from "../dap/connection.js";
+import { ErrorId } from "../protocol/errors.js";
 
 const WATCH_INTERVAL_MS = 50;
 const PROBE_TIMEOUT_MS = 3_000;
@@ -47,9 +49,12 @@ export async function earlyExitError(python: string, how: string, detail: string
     const where = path.isAbsolute(python) ? python : found.executable || python;
     return new DapError(
       `pdap needs Python ${OLDEST_PYTHON.join(".")} or newer; ${where} is ${found.version.join(".")}`,
+      { id: ErrorId.startFailed },
     );
   }
-  return new DapError(`'${python}' ${how} before the debugger connected${detail ? `: ${detail}` : ""}`);
+  return new DapError(`'${python}' ${how} before the debugger connected${detail ? `: ${detail}` : ""}`, {
+    id: ErrorId.startFailed,
+  });
 }
 
 /** The interpreter's version, asked in a form every Python (2.x too) understands; undefined if it is none. */

@@ -37,7 +37,7 @@ function mainFile(agent: AgentLink): string | undefined {
 
 async function isLoaded(agent: AgentLink, remotePath: string): Promise<boolean> {
   try {
-    await agent.request("source", { source: { path: remotePath } });
+    await agent.request("source", { source: { path: remotePath }, sourceReference: 0 });
     return true;
   } catch (error) {
     // only the agent's refusal says "not the program's"; any other failure (too large, unreadable) is not ours to judge

@@ -3,6 +3,7 @@
 // every session: the program's and each child process's (one table, one numbering, for them all).
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { DapClient } from "../client/client.js";
+import { BREAKPOINT_KINDS, BREAKPOINT_REQUESTS, type BreakpointKind } from "../protocol/breakpoints.js";
 import { samePath } from "./paths.js";
 
 export interface BreakpointEntry {
@@ -45,9 +46,15 @@ export type NewBreakpoint = Pick<
   "file" | "line" | "functionName" | "condition" | "temporary" | "watch"
 >;
 
+/** Which kind of breakpoint an entry is, so which request sets it (BREAKPOINT_REQUESTS). */
+export function kindOf(entry: BreakpointEntry): Exclude<BreakpointKind, "exception"> {
+  if (entry.file !== undefined) return "line";
+  return entry.watch ? "data" : "function";
+}
+
 /** A breakpoint that stops at a function (sent with setFunctionBreakpoints) */
 function isFunction(entry: BreakpointEntry): boolean {
-  return entry.file === undefined && entry.watch === undefined;
+  return kindOf(entry) === "function";
 }
 
 export class BreakpointTable {
@@ -214,23 +221,24 @@ export class BreakpointTable {
   }
 
   private async sync(entry: BreakpointEntry): Promise<void> {
-    if (entry.file !== undefined) await this.syncFile(entry.file);
-    else if (entry.watch) await this.syncWatches();
-    else await this.syncFunctions();
+    await this.syncAll([entry]);
   }
 
+  /** Sends the lists the entries belong to, kind by kind in the declared order. */
   private async syncAll(entries: BreakpointEntry[]): Promise<void> {
     const files = new Set<string>();
-    let functions = false;
-    let watches = false;
+    const kinds = new Set<BreakpointKind>();
     for (const entry of entries) {
+      const kind = kindOf(entry);
+      kinds.add(kind);
       if (entry.file !== undefined) files.add(entry.file);
-      else if (entry.watch) watches = true;
-      else functions = true;
     }
-    for (const file of files) await this.syncFile(file);
-    if (functions) await this.syncFunctions();
-    if (watches) await this.syncWatches();
+    for (const kind of BREAKPOINT_KINDS) {
+      if (!kinds.has(kind)) continue;
+      if (kind === "line") for (const file of files) await this.syncFile(file);
+      else if (kind === "function") await this.syncFunctions();
+      else if (kind === "data") await this.syncWatches();
+    }
   }
 
   /**
@@ -276,17 +284,14 @@ export class BreakpointTable {
    */
   private async syncWatches(): Promise<void> {
     const entries = this.all.filter((entry) => entry.watch && entry.enabled);
-    const body = await this.client.request<DebugProtocol.SetDataBreakpointsResponse["body"]>(
-      "setDataBreakpoints",
-      {
-        breakpoints: entries.map((entry) => ({
-          dataId: entry.watch?.dataId ?? "",
-          accessType: "write",
-          condition: entry.condition,
-          hitCondition: hitCondition(entry),
-        })),
-      },
-    );
+    const body = await this.client.request(BREAKPOINT_REQUESTS.data, {
+      breakpoints: entries.map((entry) => ({
+        dataId: entry.watch?.dataId ?? "",
+        accessType: "write" as const,
+        condition: entry.condition,
+        hitCondition: hitCondition(entry),
+      })),
+    });
     entries.forEach((entry, index) => {
       this.adopt(this.client, entry, body.breakpoints[index]);
     });
@@ -294,16 +299,13 @@ export class BreakpointTable {
 
   private async syncFunctionsTo(client: DapClient): Promise<void> {
     const entries = this.all.filter((entry) => isFunction(entry) && entry.enabled);
-    const body = await client.request<DebugProtocol.SetFunctionBreakpointsResponse["body"]>(
-      "setFunctionBreakpoints",
-      {
-        breakpoints: entries.map((entry) => ({
-          name: entry.functionName ?? "",
-          condition: entry.condition,
-          hitCondition: hitCondition(entry),
-        })),
-      },
-    );
+    const body = await client.request(BREAKPOINT_REQUESTS.function, {
+      breakpoints: entries.map((entry) => ({
+        name: entry.functionName ?? "",
+        condition: entry.condition,
+        hitCondition: hitCondition(entry),
+      })),
+    });
     entries.forEach((entry, index) => {
       this.adopt(client, entry, body.breakpoints[index]);
     });

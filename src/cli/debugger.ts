@@ -2,12 +2,14 @@
 // commands act on, and running each command line. A thin view over DAP clients (one session for
 // the program, one for each child process it starts): every fact comes from an adapter, nothing
 // here knows how the program is traced.
+
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { adapterErrorTail } from "../client/adapterProcess.js";
 import type { DapClient } from "../client/client.js";
 import { DapError } from "../dap/connection.js";
+import { ErrorId } from "../protocol/errors.js";
 import { type BreakpointEntry, BreakpointTable } from "./breakpoints.js";
 import { COMMANDS, type CommandInfo, parseInput, UsageError } from "./commands.js";
 import { EXIT_FAILED } from "./exitCodes.js";
@@ -174,9 +176,7 @@ export class TerminalDebugger {
     });
     const start = this.options.startChildAdapter;
     if (start) {
-      client.connection.onRequest("startDebugging", (request) =>
-        this.startChild(start, (request.arguments ?? {}) as DebugProtocol.StartDebuggingRequestArguments),
-      );
+      client.connection.onRequest("startDebugging", (args) => this.startChild(start, args));
     }
     return process;
   }
@@ -190,8 +190,9 @@ export class TerminalDebugger {
   private async startChild(
     startAdapter: (configuration: Record<string, unknown>) => Promise<DapClient>,
     args: DebugProtocol.StartDebuggingRequestArguments,
-  ): Promise<object> {
-    if (this.quitting || this.main.state === "ended") throw new DapError("the debugger is ending");
+  ): Promise<undefined> {
+    if (this.quitting || this.main.state === "ended")
+      throw new DapError("the debugger is ending", { id: ErrorId.startFailed });
     const configuration = args.configuration ?? {};
     let client: DapClient;
     try {
@@ -199,7 +200,7 @@ export class TerminalDebugger {
     } catch (error) {
       const message = `cannot debug child process ${childPid(configuration) ?? ""}: ${messageOf(error)}`;
       this.screen.error(message);
-      throw new DapError(message);
+      throw new DapError(message, { id: ErrorId.startFailed });
     }
     const process = this.addProcess(client, { name: childName(configuration), pid: childPid(configuration) });
     try {
@@ -212,15 +213,15 @@ export class TerminalDebugger {
       const tail = adapterErrorTail(client);
       const message = `${messageOf(error)}${tail && !messageOf(error).includes(tail) ? ` (${tail})` : ""}`;
       if (!this.quitting) this.screen.error(`cannot debug child process ${process.pid ?? ""}: ${message}`);
-      throw new DapError(message);
+      throw new DapError(message, { id: ErrorId.startFailed });
     }
     if (this.quitting || this.main.ended) {
       this.forget(process);
       await client.disconnect(false);
-      throw new DapError("the debugger is ending");
+      throw new DapError("the debugger is ending", { id: ErrorId.startFailed });
     }
     this.announce(process);
-    return {};
+    return undefined;
   }
 
   /** A child's first line: once attached, or at its first stop if that comes first (debugpy's order). */

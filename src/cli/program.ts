@@ -2,9 +2,11 @@
 // whose output the debugger shows and which gets the keys only while it runs (ProgramKeyboard). It runs in a session of its own: the terminal's Ctrl-C reaches the debugger
 // (which pauses the program, as pdb does) and not the program; and no launcher can take the
 // terminal's foreground from the debugger (debugpy's tries to).
+
 import { type ChildProcess, spawn } from "node:child_process";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapError } from "../dap/connection.js";
+import { ErrorId } from "../protocol/errors.js";
 import type { ProgramKeyboard } from "./programKeyboard.js";
 
 const END_GRACE_MS = 1_500;
@@ -24,7 +26,7 @@ export class TerminalProgram {
     args: DebugProtocol.RunInTerminalRequestArguments,
   ): Promise<DebugProtocol.RunInTerminalResponse["body"]> {
     const [command, ...rest] = args.args;
-    if (!command) throw new DapError("runInTerminal: no command to run");
+    if (!command) throw new DapError("runInTerminal: no command to run", { id: ErrorId.startFailed });
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [name, value] of Object.entries(args.env ?? {})) {
       if (value === null || value === undefined) delete env[name];
@@ -39,7 +41,11 @@ export class TerminalProgram {
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", resolve);
       child.once("error", (error: NodeJS.ErrnoException) =>
-        reject(new DapError(`cannot start ${command}: ${error.code ?? error.message}`)),
+        reject(
+          new DapError(`cannot start ${command}: ${error.code ?? error.message}`, {
+            id: ErrorId.startFailed,
+          }),
+        ),
       );
     });
     this.child = child;

@@ -1,10 +1,12 @@
 // A DAP client library: the terminal debugger, the web UI and the tests drive sessions with it.
+
 import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapConnection } from "../dap/connection.js";
 import { findUp } from "../installLayout.js";
+import type { ArgumentsOf, BodyOf, Command } from "../protocol/requests.js";
 
 /** The `pdap` command of this installation (a checkout or the npm package). */
 export const PDAP_BIN = findUp(path.join("bin", "pdap.cjs")) ?? "pdap";
@@ -119,9 +121,12 @@ export class DapClient {
       .join("");
   }
 
-  async request<B = unknown>(command: string, args?: object): Promise<B> {
+  /** Sends a request and resolves with its body: typed for the declared requests (protocol/requests.ts). */
+  async request<K extends Command>(command: K, args?: ArgumentsOf<K>): Promise<BodyOf<K>>;
+  async request<B = unknown>(command: string, args?: object): Promise<B>;
+  async request(command: string, args?: object): Promise<unknown> {
     const response = await this.connection.request(command, args);
-    return response.body as B;
+    return response.body;
   }
 
   /**
@@ -149,9 +154,7 @@ export class DapClient {
       args: DebugProtocol.RunInTerminalRequestArguments,
     ) => Promise<DebugProtocol.RunInTerminalResponse["body"]> | DebugProtocol.RunInTerminalResponse["body"],
   ): void {
-    this.connection.onRequest("runInTerminal", (request) =>
-      start(request.arguments as DebugProtocol.RunInTerminalRequestArguments),
-    );
+    this.connection.onRequest("runInTerminal", (args) => start(args));
   }
 
   /**

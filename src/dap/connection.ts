@@ -4,6 +4,9 @@ import { EventEmitter } from "node:events";
 import { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import type { DebugProtocol } from "@vscode/debugprotocol";
+import { ErrorId, type ErrorMessage } from "../protocol/errors.js";
+import type { ArgumentsOf, BodyOf, Command, ResponseOf } from "../protocol/requests.js";
+import { logFault } from "./faultLog.js";
 import {
   encodeMessage,
   HttpRequestRefused,
@@ -12,24 +15,53 @@ import {
   MessageDecoder,
 } from "./framing.js";
 
-/** Thrown by request handlers (or returned by peers) to produce a failed response with a clear message. */
+export interface DapErrorOptions {
+  /** a stable id from ErrorId (default badArguments): what kind of mistake the client made */
+  id?: number;
+  command?: string;
+  /** false: an expected failure (an evaluation's error…) the client shows in place, not as a pop-up */
+  showUser?: boolean;
+}
+
+/**
+ * A request the client got wrong, or one that cannot be done now: a failed response with a plain
+ * message and a stable id (see ErrorId). Anything else a handler throws is a fault of pdap's,
+ * answered with ErrorId.internal and logged with its stack (see faultLog.ts).
+ */
 export class DapError extends Error {
-  constructor(
-    message: string,
-    readonly command?: string,
-    /** false: an expected failure (an evaluation's error…) the client shows in place, not as a pop-up */
-    readonly showUser = true,
-  ) {
+  readonly id: number;
+  readonly command: string | undefined;
+  readonly showUser: boolean;
+
+  constructor(message: string, options: DapErrorOptions = {}) {
     super(message);
+    this.id = options.id ?? ErrorId.badArguments;
+    this.command = options.command;
+    this.showUser = options.showUser ?? true;
+  }
+
+  /** The error of a failed response, with the id its sender gave. */
+  static fromResponse(response: DebugProtocol.Response, command: string): DapError {
+    const error = (response.body as { error?: Partial<DebugProtocol.Message> } | undefined)?.error;
+    return new DapError(response.message ?? `${command} failed`, {
+      id: typeof error?.id === "number" ? error.id : ErrorId.internal,
+      command,
+      showUser: error?.showUser !== false,
+    });
   }
 }
 
 /** Decides whether a request may be handled now: a message refuses it, undefined lets it through. */
 export type RequestGate = (request: DebugProtocol.Request) => string | undefined;
 
-export type RequestHandler = (
+/** A handler of one declared request: typed arguments in, the declared body out. */
+export type RequestHandler<K extends Command> = (
+  args: ArgumentsOf<K>,
   request: DebugProtocol.Request,
-) => Promise<object | undefined> | object | undefined;
+) => Promise<BodyOf<K>> | BodyOf<K>;
+
+/** The handler of every request without its own (the adapter's relay to the agent). */
+export type AnyRequestHandler = (request: DebugProtocol.Request) => Promise<object | undefined>;
 
 interface Pending {
   command: string;
@@ -48,8 +80,8 @@ export interface ConnectionEvents {
 export class DapConnection extends EventEmitter<ConnectionEvents> {
   private seq = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly handlers = new Map<string, RequestHandler>();
-  private fallbackHandler: RequestHandler | undefined;
+  private readonly handlers = new Map<string, (request: DebugProtocol.Request) => unknown>();
+  private fallbackHandler: AnyRequestHandler | undefined;
   private readonly gates: RequestGate[] = [];
   private readonly decoder = new MessageDecoder();
   private closed = false;
@@ -87,13 +119,16 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     return this.closed;
   }
 
-  /** Registers the handler for one command; its return value becomes the response body. */
-  onRequest(command: string, handler: RequestHandler): void {
-    this.handlers.set(command, handler);
+  /**
+   * Registers the handler for one declared command; its return value becomes the response body.
+   * Arguments that are not an object are refused before it runs (ErrorId.badArguments).
+   */
+  onRequest<K extends Command>(command: K, handler: RequestHandler<K>): void {
+    this.handlers.set(command, (request) => handler(argumentsOf(request) as ArgumentsOf<K>, request));
   }
 
   /** Handles every command without its own handler (the adapter forwards those to the agent). */
-  onAnyRequest(handler: RequestHandler): void {
+  onAnyRequest(handler: AnyRequestHandler): void {
     this.fallbackHandler = handler;
   }
 
@@ -108,23 +143,20 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Sends a request and resolves with the whole response; a failed response rejects with DapError. */
+  async request<K extends Command>(command: K, args?: ArgumentsOf<K>): Promise<ResponseOf<K>>;
   async request<R extends DebugProtocol.Response = DebugProtocol.Response>(
     command: string,
     args?: object,
-  ): Promise<R> {
-    if (this.closed) throw new DapError(`${this.name} link is closed`, command);
-    const seq = this.seq++;
-    const response = await new Promise<DebugProtocol.Response>((resolve, reject) => {
-      this.pending.set(seq, { command, resolve, reject });
-      this.write({ seq, type: "request", command, arguments: args });
-    });
-    if (!response.success) throw new DapError(response.message ?? `${command} failed`, command);
-    return response as R;
+  ): Promise<R>;
+  async request(command: string, args?: object): Promise<DebugProtocol.Response> {
+    const response = await this.rawRequest(command, args);
+    if (!response.success) throw DapError.fromResponse(response, command);
+    return response;
   }
 
   /** Like request, but resolves with the response even when it failed. */
   async rawRequest(command: string, args?: object): Promise<DebugProtocol.Response> {
-    if (this.closed) throw new DapError(`${this.name} link is closed`, command);
+    if (this.closed) throw new DapError(`${this.name} link is closed`, { command, id: ErrorId.noProgram });
     const seq = this.seq++;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { command, resolve, reject });
@@ -147,7 +179,13 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     });
   }
 
-  sendErrorResponse(request: { seq: number; command: string }, message: string, showUser = true): void {
+  sendErrorResponse(
+    request: { seq: number; command: string },
+    message: string,
+    id: number = ErrorId.badArguments,
+    showUser = true,
+  ): void {
+    const error: ErrorMessage = { id, format: message, showUser };
     this.write({
       seq: this.seq++,
       type: "response",
@@ -155,7 +193,7 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
       command: request.command,
       success: false,
       message,
-      body: { error: { id: 1, format: message, showUser } },
+      body: { error },
     });
   }
 
@@ -176,7 +214,12 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     this.closed = true;
     this.closeError = error;
     for (const [, pending] of this.pending) {
-      pending.reject(new DapError(`${this.name} link closed before '${pending.command}' was answered`));
+      pending.reject(
+        // no command: the peer did not answer (a refusal would carry the command)
+        new DapError(`${this.name} link closed before '${pending.command}' was answered`, {
+          id: ErrorId.noProgram,
+        }),
+      );
     }
     this.pending.clear();
     this.emit("close", error);
@@ -245,23 +288,45 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     for (const gate of this.gates) {
       const refusal = gate(request);
       if (refusal !== undefined) {
-        this.sendErrorResponse(request, refusal);
+        this.sendErrorResponse(request, refusal, ErrorId.accessDenied);
         return;
       }
     }
     const handler = this.handlers.get(request.command) ?? this.fallbackHandler;
     if (!handler) {
-      this.sendErrorResponse(request, `unknown request '${request.command}'`);
+      this.sendErrorResponse(request, `unknown request '${request.command}'`, ErrorId.unknownRequest);
       return;
     }
     try {
-      const body = await handler(request);
+      if (request.arguments !== undefined && !isObject(request.arguments)) {
+        throw new DapError(`'${request.command}' arguments must be an object`);
+      }
+      const body = (await handler(request)) as object | undefined;
       this.sendResponse(request, body);
     } catch (error) {
-      const showUser = !(error instanceof DapError) || error.showUser;
-      this.sendErrorResponse(request, (error as Error).message || String(error), showUser);
+      if (error instanceof DapError) {
+        this.sendErrorResponse(request, error.message, error.id, error.showUser);
+        return;
+      }
+      // not the client's doing: a fault of pdap's, with its stack in the log, no pop-up
+      const where = logFault(`${this.name} request '${request.command}'`, error);
+      const text = error instanceof Error ? error.message : String(error);
+      this.sendErrorResponse(
+        request,
+        `pdap internal error in '${request.command}': ${text}${where ? ` (details in ${where})` : ""}`,
+        ErrorId.internal,
+        false,
+      );
     }
   }
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function argumentsOf(request: DebugProtocol.Request): unknown {
+  return request.arguments ?? {};
 }
 
 function isMalformed(item: Message | Malformed): item is Malformed {

@@ -53,9 +53,7 @@ async function resume(client: DapClient, stop: DebugProtocol.StoppedEvent, log: 
  * configured like the parent; each child session closes once it has ended.
  */
 export function attachChildSessions(parent: DapClient, log: SessionLog, children: DapClient[]): void {
-  parent.connection.onRequest("startDebugging", async (request) => {
-    const { configuration, request: kind } =
-      request.arguments as DebugProtocol.StartDebuggingRequestArguments;
+  parent.connection.onRequest("startDebugging", async ({ configuration, request: kind }) => {
     const child = DapClient.spawnAdapter();
     children.push(child);
     log.childSessions++;
