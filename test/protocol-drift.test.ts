@@ -1,0 +1,170 @@
+// The agent protocol is declared once on each side (src/protocol/*.ts, python/pdap/agent_protocol.py
+// and errors.py): these tests fail when the two sides drift apart, on every Python present, and
+// check that the adapter and a live agent answer by the declaration.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { CAPABILITIES } from "../src/adapter/capabilities.js";
+import { DapClient } from "../src/client/client.js";
+import { DapConnection, DapError } from "../src/dap/connection.js";
+import {
+  AGENT_PROTOCOL,
+  AGENT_REQUESTS,
+  agentCapabilities,
+  CHILD_ANNOUNCEMENT_FIELDS,
+  CONFIGURE_OPTIONS,
+  HANDSHAKE_FIELDS,
+} from "../src/protocol/agent.js";
+import { ErrorId } from "../src/protocol/errors.js";
+import { fixture } from "./support/fixtures.js";
+import { pythonMatrix } from "./support/pythons.js";
+import { Scenario } from "./support/session.js";
+
+const AGENT = fileURLToPath(new URL("../../python", import.meta.url));
+
+interface PythonDeclaration {
+  protocol: number;
+  handshake: string[];
+  configure: string[];
+  childAnnouncement: string[];
+  commands: string[];
+  errors: Record<string, number>;
+}
+
+function declarationOf(python: string): PythonDeclaration {
+  const run = spawnSync(
+    python,
+    ["-c", "import json, pdap.agent_protocol as p; print(json.dumps(p.declaration()))"],
+    { encoding: "utf8", env: { ...process.env, PYTHONPATH: AGENT, PYTHONDONTWRITEBYTECODE: "1" } },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout) as PythonDeclaration;
+}
+
+const sorted = (items: readonly string[]) => [...items].sort();
+const errorOf = (response: { body?: unknown }) =>
+  (response.body as { error: { id: number; showUser: boolean } }).error;
+
+const { targets, missing } = pythonMatrix();
+for (const absent of missing) it(`protocol drift [${absent.label}]`, { skip: absent.reason }, () => {});
+
+const versions = new Map(targets.map((target) => [target.version, target.python]));
+for (const [version, python] of versions) {
+  describe(`the agent protocol, declared alike on both sides [${version}]`, () => {
+    it("the protocol version", () => assert.equal(declarationOf(python).protocol, AGENT_PROTOCOL));
+    it("the agent's commands are exactly the requests the adapter forwards", () =>
+      assert.deepEqual(sorted(declarationOf(python).commands), sorted(Object.keys(AGENT_REQUESTS))));
+    it("the handshake's fields", () =>
+      assert.deepEqual(sorted(declarationOf(python).handshake), sorted(HANDSHAKE_FIELDS)));
+    it("the configure options", () =>
+      assert.deepEqual(sorted(declarationOf(python).configure), sorted(CONFIGURE_OPTIONS)));
+    it("a child's announcement", () =>
+      assert.deepEqual(sorted(declarationOf(python).childAnnouncement), sorted(CHILD_ANNOUNCEMENT_FIELDS)));
+    it("the error ids", () => assert.deepEqual(declarationOf(python).errors, { ...ErrorId }));
+  });
+}
+
+describe("the adapter's side of the declaration", () => {
+  it("announces the capability of every request the agent answers", async () => {
+    const client = DapClient.spawnAdapter();
+    try {
+      const caps = await client.initialize();
+      for (const [flag, value] of Object.entries(agentCapabilities())) {
+        assert.equal((caps as Record<string, unknown>)[flag], value, flag);
+      }
+      assert.deepEqual(caps, JSON.parse(JSON.stringify(CAPABILITIES)));
+    } finally {
+      await client.disconnect();
+    }
+  });
+
+  it("refuses, by id, a request no one declared, one pdap does not implement, and one that needs a program", async () => {
+    const client = DapClient.spawnAdapter();
+    try {
+      await client.initialize();
+      assert.equal(errorOf(await client.connection.rawRequest("flyToTheMoon")).id, ErrorId.unknownRequest);
+      // a DAP request pdap does not implement is refused by the adapter itself, not relayed
+      const memory = await client.connection.rawRequest("readMemory", { memoryReference: "0", count: 1 });
+      assert.equal(errorOf(memory).id, ErrorId.unknownRequest);
+      const early = await client.connection.rawRequest("stackTrace", { threadId: 1 });
+      assert.equal(errorOf(early).id, ErrorId.noProgram);
+      const bad = await client.connection.rawRequest("launch", ["not", "an", "object"]);
+      assert.equal(errorOf(bad).id, ErrorId.badArguments);
+    } finally {
+      await client.disconnect();
+    }
+  });
+});
+
+const basics = fixture("basics.py");
+const target = targets[0];
+describe("a live agent", { skip: target ? false : "no Python present" }, () => {
+  it("answers a client's mistakes with the declared error ids", async (t) => {
+    if (!target) return;
+    const { scenario, stop } = await Scenario.launchToStop(target, basics, ["MAIN1"]);
+    t.after(() => scenario.close());
+    const client = scenario.client;
+    // a frame that does not exist: the client's mistake, with its id, shown to the user
+    const frame = await client.connection.rawRequest("scopes", { frameId: 987654 });
+    assert.equal(frame.success, false);
+    const error = (frame.body as { error: { id: number; showUser: boolean } }).error;
+    assert.equal(error.id, ErrorId.unknownReference);
+    assert.equal(error.showUser, true);
+    // an argument of the wrong type
+    const wrong = await client.connection.rawRequest("setBreakpoints", { source: { path: 42 } });
+    assert.equal((wrong.body as { error: { id: number } }).error.id, ErrorId.badArguments);
+    await client.request("setBreakpoints", { source: { path: basics.path }, breakpoints: [] });
+    await client.request("continue", { threadId: stop.threadId });
+    assert.equal(await scenario.exitCode(), 0);
+  });
+});
+
+describe("a fault inside pdap", () => {
+  it("is answered with the internal id, no pop-up, and its stack in the adapter's log", async () => {
+    const logs = mkdtempSync(path.join(os.tmpdir(), "pdap-faults-"));
+    const saved = process.env.PDAP_LOG_DIR;
+    process.env.PDAP_LOG_DIR = logs;
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    const server = new DapConnection(toServer, toClient, "test adapter");
+    const client = new DapConnection(toClient, toServer, "test client");
+    try {
+      server.onRequest("threads", () => {
+        const broken = undefined as unknown as { threads: [] };
+        return { threads: broken.threads }; // a TypeError: pdap's bug, not the client's
+      });
+      server.onRequest("pause", () => {
+        throw new DapError("no such thread 5", { id: ErrorId.unknownReference });
+      });
+      const fault = await client.rawRequest("threads");
+      assert.equal(fault.success, false);
+      assert.deepEqual(
+        { id: errorOf(fault).id, showUser: errorOf(fault).showUser },
+        { id: ErrorId.internal, showUser: false },
+      );
+      assert.match(
+        fault.message ?? "",
+        /^pdap internal error in 'threads': .*\(details in .*pdap-adapter-\d+\.log\)$/,
+      );
+      const [log] = readdirSync(logs);
+      assert.match(readFileSync(path.join(logs, log), "utf8"), /TypeError[^\n]*\n\s+at /);
+      const mistake = await client.rawRequest("pause", { threadId: 5 });
+      assert.deepEqual(errorOf(mistake), {
+        id: ErrorId.unknownReference,
+        format: "no such thread 5",
+        showUser: true,
+      });
+    } finally {
+      if (saved === undefined) delete process.env.PDAP_LOG_DIR;
+      else process.env.PDAP_LOG_DIR = saved;
+      client.close();
+      server.close();
+      rmSync(logs, { recursive: true, force: true });
+    }
+  });
+});
