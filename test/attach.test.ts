@@ -80,9 +80,9 @@ forEachPython("attach: listen, path mappings, detach and reattach", (target) => 
     // the helper exists only remotely: served by the agent through a sourceReference
     assert.equal(helper.name, "call");
     assert.ok((helper.source?.sourceReference ?? 0) > 0, JSON.stringify(helper.source));
-    const { content } = await client.request<DebugProtocol.SourceResponse["body"]>("source", {
+    const { content } = await client.request("source", {
       source: helper.source,
-      sourceReference: helper.source?.sourceReference,
+      sourceReference: helper.source?.sourceReference ?? 0,
     });
     assert.equal(content, HELPER_SOURCE);
     const [locals] = await client.scopes(work.id);
@@ -103,7 +103,7 @@ forEachPython("attach: listen, path mappings, detach and reattach", (target) => 
       const message = await failure(client.request("source", { source: { path: file }, sourceReference: 0 }));
       assert.match(message, /only the sources of the program's loaded modules/);
     }
-    const { content } = await client.request<DebugProtocol.SourceResponse["body"]>("source", {
+    const { content } = await client.request("source", {
       source: { path: app.path },
       sourceReference: 0,
     });

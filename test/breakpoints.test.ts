@@ -122,16 +122,13 @@ forEachPython("breakpoints", (target) => {
 
   it("function breakpoints by name, Class.method and module.func stop on the first line", async () => {
     const s = await launch(target, [], async (sc) => {
-      const result = await sc.client.request<DebugProtocol.SetFunctionBreakpointsResponse["body"]>(
-        "setFunctionBreakpoints",
-        {
-          breakpoints: [
-            { name: "Greeter.hello" },
-            { name: "__main__.loop" },
-            { name: "square", condition: "n == 4" },
-          ],
-        },
-      );
+      const result = await sc.client.request("setFunctionBreakpoints", {
+        breakpoints: [
+          { name: "Greeter.hello" },
+          { name: "__main__.loop" },
+          { name: "square", condition: "n == 4" },
+        ],
+      });
       assert.equal(result.breakpoints.length, 3);
       assert.ok(result.breakpoints.every((bp) => bp.verified));
     });
@@ -155,7 +152,7 @@ forEachPython("breakpoints", (target) => {
     let stop = await s.stop();
     assertAt(stop, "risky", bps.line("RAISE_VALUE"), "exception");
     assert.equal(stop.frames[1].line, bps.line("HANDLED1"));
-    let info = await s.client.request<DebugProtocol.ExceptionInfoResponse["body"]>("exceptionInfo", {
+    let info = await s.client.request("exceptionInfo", {
       threadId: stop.threadId,
     });
     assert.equal(info.exceptionId, "ValueError");
@@ -219,14 +216,11 @@ forEachPython("breakpoints", (target) => {
   it("breakpointLocations lists the executable lines of a range", async () => {
     const s = await launch(target, [{ line: bps.line("SQUARE1") }]);
     await s.stop();
-    const body = await s.client.request<DebugProtocol.BreakpointLocationsResponse["body"]>(
-      "breakpointLocations",
-      {
-        source: { path: bps.path },
-        line: bps.line("SQUARE1") - 2,
-        endLine: bps.line("SQUARE1") + 2,
-      },
-    );
+    const body = await s.client.request("breakpointLocations", {
+      source: { path: bps.path },
+      line: bps.line("SQUARE1") - 2,
+      endLine: bps.line("SQUARE1") + 2,
+    });
     assert.deepEqual(
       body.breakpoints.map((b) => b.line),
       [bps.line("SQUARE1") - 1, bps.line("SQUARE1"), bps.line("SQUARE1") + 1],

@@ -33,10 +33,7 @@ async function watch(
   s: Scenario,
   breakpoints: DebugProtocol.DataBreakpoint[],
 ): Promise<DebugProtocol.Breakpoint[]> {
-  const body = await s.client.request<DebugProtocol.SetDataBreakpointsResponse["body"]>(
-    "setDataBreakpoints",
-    { breakpoints },
-  );
+  const body = await s.client.request("setDataBreakpoints", { breakpoints });
   return body.breakpoints;
 }
 

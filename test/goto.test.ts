@@ -2,7 +2,6 @@
 // Python and backend; a jump Python refuses is an error and the thread stays where it was.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import type { DebugProtocol } from "@vscode/debugprotocol";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython } from "./support/pythons.js";
 import { assertAt, Scenario, type Stop } from "./support/session.js";
@@ -28,7 +27,7 @@ forEachPython("goto", (target) => {
 
   it("offers the line asked for as a target", async () => {
     assert.equal(s.client.capabilities.supportsGotoTargetsRequest, true);
-    const { targets } = await s.client.request<DebugProtocol.GotoTargetsResponse["body"]>("gotoTargets", {
+    const { targets } = await s.client.request("gotoTargets", {
       source: { path: app.path },
       line: app.line("MAIN_ADD"),
     });

@@ -128,7 +128,7 @@ forEachPython("numpy arrays", (target) => {
       assert.equal(vars.grid.value, "array([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]])");
       assert.equal(vars.grid.type, "ndarray");
       assert.equal(vars.grid.indexedVariables, 3);
-      const named = await s.client.request<DebugProtocol.VariablesResponse["body"]>("variables", {
+      const named = await s.client.request("variables", {
         variablesReference: vars.grid.variablesReference,
         filter: "named",
       });

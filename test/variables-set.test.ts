@@ -23,7 +23,7 @@ forEachPython("setting variables and running statements", (target) => {
   let locals: Record<string, Variable>;
 
   function setVariable(variablesReference: number, name: string, value: string) {
-    return s.client.request<DebugProtocol.SetVariableResponse["body"]>("setVariable", {
+    return s.client.request("setVariable", {
       variablesReference,
       name,
       value,
@@ -31,9 +31,7 @@ forEachPython("setting variables and running statements", (target) => {
   }
 
   function completions(text: string, column = text.length + 1) {
-    return s.client
-      .request<DebugProtocol.CompletionsResponse["body"]>("completions", { text, column, frameId })
-      .then((body) => body.targets);
+    return s.client.request("completions", { text, column, frameId }).then((body) => body.targets);
   }
 
   before(async () => {
@@ -87,7 +85,7 @@ forEachPython("setting variables and running statements", (target) => {
 
   it("sets an expression: an item, an attribute, a name", async () => {
     const set = (expression: string, value: string) =>
-      s.client.request<DebugProtocol.SetExpressionResponse["body"]>("setExpression", {
+      s.client.request("setExpression", {
         expression,
         value,
         frameId,

@@ -12,7 +12,7 @@ const data = fixture("variables_data.py");
 type Variable = DebugProtocol.Variable;
 
 async function children(s: Scenario, ref: number, extra: Record<string, unknown> = {}): Promise<Variable[]> {
-  const body = await s.client.request<DebugProtocol.VariablesResponse["body"]>("variables", {
+  const body = await s.client.request("variables", {
     variablesReference: ref,
     ...extra,
   });
@@ -284,7 +284,7 @@ forEachPython("variables of real data", (target) => {
     const hex = byName(await children(s, scopes[0].variablesReference, { format: { hex: true } }));
     assert.equal(hex.answer.value, "0xff");
     assert.equal(hex.numbers.value, "[0xa, 0x14, 0x1e]");
-    const result = await s.client.request<DebugProtocol.EvaluateResponse["body"]>("evaluate", {
+    const result = await s.client.request("evaluate", {
       expression: "answer + 1",
       frameId,
       context: "watch",

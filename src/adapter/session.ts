@@ -168,7 +168,7 @@ export class DebugSession {
   ): Promise<void> {
     const pythonPath = config.env.PYTHONPATH ?? process.env.PYTHONPATH;
     const env: Record<string, string | null> = { ...config.env, ...agentEnvironmentDelta(token, pythonPath) };
-    const response = await this.client.request<DebugProtocol.RunInTerminalResponse>("runInTerminal", {
+    const response = await this.client.request("runInTerminal", {
       kind: config.console === "externalTerminal" ? "external" : "integrated",
       title: "pdap",
       cwd: config.cwd ?? process.cwd(),

@@ -230,10 +230,11 @@ const watchCommand: CommandHandler = async (dbg, arg) => {
   }
   const frame = dbg.frame;
   if (!frame) throw new UsageError("watch needs a stopped program: EXPR is found in the current frame");
-  const info = await dbg.client.request<DebugProtocol.DataBreakpointInfoResponse["body"]>(
-    "dataBreakpointInfo",
-    { name: expression, frameId: frame.id, ...(mutation ? { mode: "mutation" } : {}) },
-  );
+  const info = await dbg.client.request("dataBreakpointInfo", {
+    name: expression,
+    frameId: frame.id,
+    ...(mutation ? { mode: "mutation" } : {}),
+  });
   if (!info.dataId) throw new UsageError(`cannot watch ${expression}: ${info.description}`);
   const entry = await dbg.breakpoints.add({
     watch: { expression, dataId: info.dataId, mutation, description: info.description },

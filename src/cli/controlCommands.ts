@@ -1,6 +1,3 @@
-// Commands that run the program or move around it: continue, next, step, return, until, jump,
-// where, up, down, threads, thread, help, quit.
-import type { DebugProtocol } from "@vscode/debugprotocol";
 import { helpFor, helpOverview, lineNumber, parseCount, UsageError } from "./commands.js";
 import { type CommandHandler, frameName } from "./debugger.js";
 import { codeLinesBetween, functionExtent } from "./listing.js";
@@ -44,8 +41,8 @@ const jump: CommandHandler = async (dbg, arg) => {
   const line = lineNumber(arg);
   const frame = dbg.requireFrame();
   if (dbg.frameIndex !== 0) throw new UsageError("jump works in the newest frame only: 'down' to it first");
-  const { targets } = await dbg.client.request<DebugProtocol.GotoTargetsResponse["body"]>("gotoTargets", {
-    source: frame.source,
+  const { targets } = await dbg.client.request("gotoTargets", {
+    source: frame.source ?? {},
     line,
   });
   if (!targets?.length) throw new UsageError(`cannot jump to line ${line}`);

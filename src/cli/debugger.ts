@@ -635,7 +635,7 @@ export class TerminalDebugger {
     let text = body.text ?? body.description ?? "";
     if (this.capabilities.supportsExceptionInfoRequest && this.threadId !== undefined) {
       try {
-        const info = await this.client.request<DebugProtocol.ExceptionInfoResponse["body"]>("exceptionInfo", {
+        const info = await this.client.request("exceptionInfo", {
           threadId: this.threadId,
         });
         const description = info.description ?? "";
@@ -754,7 +754,7 @@ export class TerminalDebugger {
     }
     if (!source.sourceReference) return undefined;
     try {
-      const body = await this.client.request<DebugProtocol.SourceResponse["body"]>("source", {
+      const body = await this.client.request("source", {
         source,
         sourceReference: source.sourceReference,
       });
@@ -801,14 +801,11 @@ export class TerminalDebugger {
   private async pythonCompletions(code: string, word: string): Promise<string[]> {
     if (!this.frame) return [];
     if (this.capabilities.supportsCompletionsRequest) {
-      const { targets } = await this.client.request<DebugProtocol.CompletionsResponse["body"]>(
-        "completions",
-        {
-          text: code,
-          column: code.length + 1,
-          frameId: this.frame.id,
-        },
-      );
+      const { targets } = await this.client.request("completions", {
+        text: code,
+        column: code.length + 1,
+        frameId: this.frame.id,
+      });
       return targets.map((target) => target.text ?? target.label).filter((text) => text.startsWith(word));
     }
     if (!word || /\.\w*$/.test(code)) return [];

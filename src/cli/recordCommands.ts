@@ -4,13 +4,6 @@
 import { UsageError } from "./commands.js";
 import type { CommandHandler, TerminalDebugger } from "./debugger.js";
 
-interface HistoryChange {
-  step: number;
-  line: number;
-  function: string;
-  value: string;
-}
-
 function requireStepBack(dbg: TerminalDebugger): void {
   if (!dbg.capabilities.supportsStepBack) throw new UsageError("this debug adapter cannot step back");
 }
@@ -28,7 +21,7 @@ const record: CommandHandler = async (dbg, arg) => {
   requireStepBack(dbg);
   const word = arg.trim() || "on";
   if (word !== "on" && word !== "off") throw new UsageError("usage: record on|off");
-  const body = await dbg.client.request<{ recording: boolean }>("record", { on: word === "on" });
+  const body = await dbg.client.request("record", { on: word === "on" });
   dbg.screen.info(
     body.recording
       ? "Recording your code's lines for step back (rstep, rnext, rcontinue, history)."
@@ -40,7 +33,7 @@ const record: CommandHandler = async (dbg, arg) => {
 const history: CommandHandler = async (dbg, arg) => {
   const name = arg.trim();
   if (!/^[A-Za-z_]\w*$/.test(name)) throw new UsageError("usage: history NAME (a variable's name)");
-  const body = await dbg.client.request<{ changes: HistoryChange[] }>("history", {
+  const body = await dbg.client.request("history", {
     name,
     frameId: dbg.frame?.id,
     threadId: dbg.threadId,

@@ -135,7 +135,7 @@ export class DapClient {
    * supportsStartDebuggingRequest: the client starts child sessions when asked; on by default.
    */
   async initialize(options: InitializeOptions = {}): Promise<DebugProtocol.Capabilities> {
-    const capabilities = await this.request<DebugProtocol.Capabilities | undefined>("initialize", {
+    const capabilities = await this.request("initialize", {
       clientID: "pdap",
       adapterID: "pdap",
       linesStartAt1: true,
@@ -204,7 +204,7 @@ export class DapClient {
     lines: Array<number | DebugProtocol.SourceBreakpoint>,
   ): Promise<DebugProtocol.Breakpoint[]> {
     const breakpoints = lines.map((line) => (typeof line === "number" ? { line } : line));
-    const body = await this.request<DebugProtocol.SetBreakpointsResponse["body"]>("setBreakpoints", {
+    const body = await this.request("setBreakpoints", {
       source: { path },
       breakpoints,
     });
@@ -224,11 +224,11 @@ export class DapClient {
   }
 
   async threads(): Promise<DebugProtocol.Thread[]> {
-    return (await this.request<DebugProtocol.ThreadsResponse["body"]>("threads")).threads;
+    return (await this.request("threads")).threads;
   }
 
   async scopes(frameId: number): Promise<DebugProtocol.Scope[]> {
-    return (await this.request<DebugProtocol.ScopesResponse["body"]>("scopes", { frameId })).scopes;
+    return (await this.request("scopes", { frameId })).scopes;
   }
 
   async variables(
@@ -237,7 +237,7 @@ export class DapClient {
     count?: number,
   ): Promise<DebugProtocol.Variable[]> {
     return (
-      await this.request<DebugProtocol.VariablesResponse["body"]>("variables", {
+      await this.request("variables", {
         variablesReference,
         start,
         count,
