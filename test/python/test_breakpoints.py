@@ -6,7 +6,14 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any, Dict, Iterator
 
-from pdap.breakpoints import Breakpoint, BreakpointTable, LineBreakpoint, check_hit, condition_problem, parse_hit_condition
+from pdap.breakpoints import (
+    Breakpoint,
+    BreakpointTable,
+    LineBreakpoint,
+    check_hit,
+    condition_problem,
+    parse_hit_condition,
+)
 from pdap.data_breakpoints import DataBreakpoint, DataBreakpoints, Holder, Target
 from pdap.errors import BAD_ARGUMENTS, RequestError
 from pdap.evaluation import MAX_SOURCE_CHARS
@@ -127,7 +134,8 @@ class CheckHit(unittest.TestCase):
     def test_a_raising_condition_stops_with_the_error_and_does_not_count(self) -> None:
         bp = compiled("missing > 1")
         verdict = check_hit(bp, frame_with())
-        self.assertEqual(verdict, "error in breakpoint condition 'missing > 1': NameError: name 'missing' is not defined")
+        self.assertEqual(verdict,
+                         "error in breakpoint condition 'missing > 1': NameError: name 'missing' is not defined")
         self.assertEqual(bp.hits, 0)
 
     def test_function_and_data_breakpoints_decide_alike(self) -> None:
@@ -169,7 +177,8 @@ class ToDap(unittest.TestCase):
     def test_an_unverified_line_breakpoint_says_why(self) -> None:
         table = BreakpointTable()
         zero, past_the_end = table.set_file("/nowhere/app.py", [{"line": 0}, {"line": 9}], SOURCE)
-        self.assertEqual(zero.to_dap(), {"id": zero.id, "verified": False, "line": 0, "source": {"path": "/nowhere/app.py"},
+        self.assertEqual(zero.to_dap(), {"id": zero.id, "verified": False, "line": 0,
+                                         "source": {"path": "/nowhere/app.py"},
                                          "message": "no line 0: line numbers start at 1"})
         self.assertEqual(past_the_end.to_dap()["message"], "no executable code at or after line 9")
 
