@@ -194,8 +194,9 @@ class LineBreakpoint(Breakpoint):
     __slots__ = ("path", "line", "requested_line", "temporary")
 
     def __init__(self, path: str, line: int, spec: Dict[str, Any]) -> None:
+        log_message = _text(spec, "logMessage")
         super().__init__(spec, verified=False)
-        self.log_message = _text(spec, "logMessage")
+        self.log_message = log_message
         self.path = path
         self.requested_line = line
         self.line = line
