@@ -1,4 +1,6 @@
-"""Line breakpoints: where they resolve to, and whether a hit stops."""
+"""Breakpoints: what every kind shares (Breakpoint: the id, the conditions, the hit count), line
+breakpoints and where they resolve to, and whether a hit stops (check_hit, one for every kind).
+Function and data breakpoints derive from Breakpoint in their own modules."""
 from __future__ import annotations
 
 import ast
@@ -9,9 +11,12 @@ from inspect import CO_OPTIMIZED
 from types import CodeType, FrameType
 from typing import Any, Callable, Dict, List, Optional
 
+from .errors import BAD_ARGUMENTS, RequestError
 from .evaluation import MAX_SOURCE_CHARS
 from .sources import SourceLines, canonical
 
+# the ids of all breakpoints, line, function and data alike: one numbering, so an id in a stopped
+# event's hitBreakpointIds names one breakpoint whatever its kind
 _ids = itertools.count(1)
 
 _HIT = re.compile(r"^\s*(==|>=|<=|>|<|%)?\s*(\d+)\s*$")
@@ -38,27 +43,82 @@ def condition_problem(condition: str) -> Optional[str]:
     return None
 
 
-def compile_condition(bp: Any) -> None:
-    """Compile a breakpoint's condition and hit condition once; a bad one unverifies it with the reason."""
-    if bp.condition:
-        problem = condition_problem(bp.condition)
-        if problem is None:
+def _text(spec: Dict[str, Any], key: str) -> Optional[str]:
+    """An optional text of a breakpoint's spec: None when absent or empty; not text is the client's mistake."""
+    value = spec.get(key) or None
+    if value is not None and not isinstance(value, str):
+        raise RequestError("breakpoint '%s' must be a string" % key, BAD_ARGUMENTS)
+    return value
+
+
+class Breakpoint:
+    """What every kind of breakpoint has: an id of the one numbering, the client's condition and hit
+    condition (compiled once, by compile_conditions), a log message (line breakpoints only), the
+    hit count, and whether it is verified (else `message` says why). The tracers read these
+    fields on every hit (check_hit, LineHits): plain slots, no properties."""
+
+    __slots__ = ("id", "verified", "message", "condition", "condition_code", "condition_error_shown",
+                 "hit_condition", "hit_test", "log_message", "hits")
+
+    def __init__(self, spec: Dict[str, Any], verified: bool) -> None:
+        condition = _text(spec, "condition")
+        hit_condition = _text(spec, "hitCondition")
+        self.id = next(_ids)
+        self.verified = verified
+        self.message: Optional[str] = None
+        self.condition = condition
+        self.condition_code: Optional[CodeType] = None
+        self.condition_error_shown = False  # a condition that raised is said once; later ones still stop
+        self.hit_condition = hit_condition
+        self.hit_test: Optional[Callable[[int], bool]] = None
+        self.log_message: Optional[str] = None
+        self.hits = 0
+
+    def compile_conditions(self) -> None:
+        """Compile the condition and parse the hit condition, once; a bad one unverifies the breakpoint
+        with the reason (the client's text is no failed request: the breakpoint says what is wrong)."""
+        if self.condition:
+            problem = condition_problem(self.condition)
+            if problem is None:
+                try:
+                    self.condition_code = compile(self.condition, "<breakpoint condition>", "eval")
+                except SyntaxError as exc:
+                    problem = "SyntaxError: %s" % exc.msg
+                except (RecursionError, MemoryError, ValueError):
+                    problem = "too deeply nested to compile, or not text"
+            if problem is not None:
+                self.verified = False
+                self.message = "invalid condition %r: %s" % (self.condition[:200], problem)
+                return
+        if self.hit_condition:
             try:
-                bp.condition_code = compile(bp.condition, "<breakpoint condition>", "eval")
-            except SyntaxError as exc:
-                problem = "SyntaxError: %s" % exc.msg
-            except (RecursionError, MemoryError, ValueError):
-                problem = "too deeply nested to compile, or not text"
-        if problem is not None:
-            bp.verified = False
-            bp.message = "invalid condition %r: %s" % (bp.condition[:200], problem)
-            return
-    if bp.hit_condition:
+                self.hit_test = parse_hit_condition(self.hit_condition)
+            except ValueError as exc:
+                self.verified = False
+                self.message = str(exc)
+
+    def to_dap(self) -> Dict[str, Any]:
+        """The fields of a DAP Breakpoint every kind has; the kinds add theirs."""
+        body: Dict[str, Any] = {"id": self.id, "verified": self.verified}
+        if self.message:
+            body["message"] = self.message
+        return body
+
+
+def check_hit(bp: Breakpoint, frame: FrameType, condition_held: bool = False) -> "Optional[str]":
+    """A breakpoint of any kind is reached in `frame`: counts the hit if its condition holds (already
+    known to, with condition_held) and returns None to go on, "stop" to stop, or an error text to
+    stop and show (its condition raised)."""
+    if bp.condition_code is not None and not condition_held:
         try:
-            bp.hit_test = parse_hit_condition(bp.hit_condition)
-        except ValueError as exc:
-            bp.verified = False
-            bp.message = str(exc)
+            if not eval(bp.condition_code, frame.f_globals, frame.f_locals):
+                return None
+        except Exception as exc:  # a raising condition stops, so the user sees why
+            return "error in breakpoint condition %r: %s: %s" % (bp.condition, type(exc).__name__, exc)
+    bp.hits += 1
+    if bp.hit_test is not None and not bp.hit_test(bp.hits):
+        return None
+    return "stop"
 
 
 class LineHits(list):  # type: ignore[type-arg]
@@ -76,7 +136,7 @@ class LineHits(list):  # type: ignore[type-arg]
     def refresh(self) -> None:
         bp = self[0] if len(self) == 1 else None
         plain = bp is not None and bp.condition_code is not None and bp.hit_test is None and bp.log_message is None
-        self.plain: Optional[Breakpoint] = bp if plain else None
+        self.plain: Optional[LineBreakpoint] = bp if plain else None
         self.test: Optional[Callable[[Any], Any]] = None
         self.test_code: Optional[CodeType] = None
 
@@ -128,46 +188,24 @@ def condition_function(bp: Any, code: CodeType, f_globals: Dict[str, Any]) -> Ca
     return namespace["_pdap_condition_"]
 
 
-def check_hit(bp: Any, frame: FrameType, condition_held: bool = False) -> "Optional[str]":
-    """Counts a hit; returns None to go on, "stop" to stop, or an error text to stop and show."""
-    if bp.condition_code is not None and not condition_held:
-        try:
-            if not eval(bp.condition_code, frame.f_globals, frame.f_locals):
-                return None
-        except Exception as exc:  # a raising condition stops, so the user sees why
-            return "error in breakpoint condition %r: %s: %s" % (bp.condition, type(exc).__name__, exc)
-    bp.hits += 1
-    if bp.hit_test is not None and not bp.hit_test(bp.hits):
-        return None
-    return "stop"
+class LineBreakpoint(Breakpoint):
+    """A breakpoint on a line of a file, snapped to the line that has code (BreakpointTable)."""
 
-
-class Breakpoint:
-    __slots__ = ("id", "path", "line", "requested_line", "verified", "message", "condition",
-                 "condition_code", "hit_condition", "hit_test", "log_message", "hits", "temporary",
-                 "condition_error_shown")
+    __slots__ = ("path", "line", "requested_line", "temporary")
 
     def __init__(self, path: str, line: int, spec: Dict[str, Any]) -> None:
-        self.id = next(_ids)
+        log_message = _text(spec, "logMessage")
+        super().__init__(spec, verified=False)
+        self.log_message = log_message
         self.path = path
         self.requested_line = line
         self.line = line
-        self.verified = False
-        self.message: Optional[str] = None
-        self.condition: Optional[str] = spec.get("condition") or None
-        self.condition_code: Optional[CodeType] = None
-        self.hit_condition: Optional[str] = spec.get("hitCondition") or None
-        self.hit_test: Optional[Callable[[int], bool]] = None
-        self.condition_error_shown = False
-        self.log_message: Optional[str] = spec.get("logMessage") or None
-        self.hits = 0
         self.temporary = bool(spec.get("temporary"))
 
     def to_dap(self) -> Dict[str, Any]:
-        body: Dict[str, Any] = {"id": self.id, "verified": self.verified, "line": self.line,
-                                "source": {"path": self.path}}
-        if self.message:
-            body["message"] = self.message
+        body = super().to_dap()
+        body["line"] = self.line
+        body["source"] = {"path": self.path}
         return body
 
 
@@ -176,31 +214,32 @@ class BreakpointTable:
 
     def __init__(self) -> None:
         self.by_path: Dict[str, Dict[int, LineHits]] = {}
-        self.by_id: Dict[int, Breakpoint] = {}
+        self.by_id: Dict[int, LineBreakpoint] = {}
         # raw co_filename -> {line: [bp]} (None: no breakpoints in that file); derived lazily by
         # for_filename, read directly by the tracers (always this dict: it is cleared, not replaced)
         self.by_raw_filename: Dict[str, Optional[Dict[int, LineHits]]] = {}
         # canonical path -> breakpoints set while the file did not exist (verified when code from it runs)
-        self.pending: Dict[str, List[Breakpoint]] = {}
-        self.on_changed: Optional[Callable[[Breakpoint], None]] = None
+        self.pending: Dict[str, List[LineBreakpoint]] = {}
+        self.on_changed: Optional[Callable[[LineBreakpoint], None]] = None
         self.version = 0
 
-    def set_file(self, path: str, specs: List[Dict[str, Any]], source: Optional[bytes] = None) -> List[Breakpoint]:
+    def set_file(self, path: str, specs: List[Dict[str, Any]], source: Optional[bytes] = None) -> List[LineBreakpoint]:
+        result: List[LineBreakpoint] = []
+        for spec in specs:  # all made before any is replaced: a bad spec changes nothing
+            line = spec.get("line")
+            if not isinstance(line, int) or isinstance(line, bool):
+                raise RequestError("breakpoint 'line' must be an integer", BAD_ARGUMENTS)
+            bp = LineBreakpoint(path, line, spec)
+            result.append(bp)
+            if line < 1:
+                bp.message = "no line %d: line numbers start at 1" % line
         key = canonical(path)
         for old in self.by_path.pop(key, {}).values():
             for bp in old:
                 self.by_id.pop(bp.id, None)
         self.pending.pop(key, None)
-        result: List[Breakpoint] = []
-        for spec in specs:
-            line = spec.get("line")
-            if not isinstance(line, int) or isinstance(line, bool):
-                raise TypeError("breakpoint 'line' must be an integer")
-            bp = Breakpoint(path, line, spec)
+        for bp in result:
             self.by_id[bp.id] = bp
-            result.append(bp)
-            if line < 1:
-                bp.message = "no line %d: line numbers start at 1" % line
         placeable = [bp for bp in result if bp.requested_line >= 1]
         if placeable:
             self._resolve(key, placeable, SourceLines(path, source))
@@ -208,7 +247,7 @@ class BreakpointTable:
         self.version += 1
         return result
 
-    def _resolve(self, key: str, bps: List[Breakpoint], src: SourceLines) -> None:
+    def _resolve(self, key: str, bps: List[LineBreakpoint], src: SourceLines) -> None:
         """Snap each breakpoint to an executable line; a missing file keeps them pending until it loads."""
         lines_of_file: Dict[int, LineHits] = {}
         for bp in bps:
@@ -221,7 +260,7 @@ class BreakpointTable:
                 bp.line = real
                 bp.verified = True
                 bp.message = None
-                compile_condition(bp)
+                bp.compile_conditions()
             if bp.verified:
                 lines_of_file.setdefault(bp.line, LineHits()).append(bp)
         for hits in lines_of_file.values():
@@ -244,7 +283,7 @@ class BreakpointTable:
             for bp in bps:
                 self.on_changed(bp)
 
-    def remove(self, bp: Breakpoint) -> None:
+    def remove(self, bp: LineBreakpoint) -> None:
         lines = self.by_path.get(canonical(bp.path), {})
         at = lines.get(bp.line)
         if at is not None and bp in at:

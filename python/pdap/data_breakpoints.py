@@ -33,14 +33,14 @@ import weakref
 from types import CodeType, FrameType, ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
-from .breakpoints import check_hit, compile_condition
+from .breakpoints import Breakpoint, check_hit
+from .errors import BAD_ARGUMENTS, RequestError
 from .safe_repr import _MISSING as STATIC_MISSING
 from .safe_repr import Renderer, static_attribute, type_name
 
 if TYPE_CHECKING:
     from .debugger import Debugger
 
-_ids = itertools.count(200000)
 MISSING: Any = object()  # a name or item that is not bound
 _OBJECT_CLASS = object.__dict__["__class__"]
 _HEAPTYPE = 1 << 9
@@ -284,34 +284,23 @@ class Target:
         return False  # a local is its frame's alone; an attr reports itself
 
 
-class DataBreakpoint:
-    __slots__ = ("id", "data_id", "target", "mutation", "verified", "message", "condition", "condition_code",
-                 "hit_condition", "hit_test", "hits", "log_message", "condition_error_shown", "last", "last_text",
-                 "hook")
+class DataBreakpoint(Breakpoint):
+    """Stops after a line that changed the watched value (`target`; None when it cannot be watched)."""
+
+    __slots__ = ("data_id", "target", "mutation", "last", "last_text", "hook")
 
     def __init__(self, data_id: str, target: Optional[Target], mutation: bool, spec: Dict[str, Any]) -> None:
-        self.id = next(_ids)
+        super().__init__(spec, verified=target is not None)
         self.data_id = data_id
         self.target = target
         self.mutation = mutation
-        self.verified = target is not None
-        self.message: Optional[str] = None
-        self.condition: Optional[str] = spec.get("condition") or None
-        self.condition_code: Optional[CodeType] = None
-        self.hit_condition: Optional[str] = spec.get("hitCondition") or None
-        self.hit_test: Optional[Callable[[int], bool]] = None
-        self.hits = 0
-        self.log_message: Optional[str] = None
-        self.condition_error_shown = False
         self.last: Any = MISSING
         self.last_text = "<unbound>"
         self.hook: Optional[type] = None  # an attr watch: the object's reporting class
-        compile_condition(self)
+        self.compile_conditions()
 
     def to_dap(self) -> Dict[str, Any]:
-        body: Dict[str, Any] = {"id": self.id, "verified": self.verified}
-        if self.message:
-            body["message"] = self.message
+        body = super().to_dap()
         if self.target is not None:
             body["description"] = self.target.label
         return body
@@ -447,10 +436,12 @@ class DataBreakpoints:
             old = self.by_data_id
             result: List[DataBreakpoint] = []
             kept: Dict[str, DataBreakpoint] = {}
+            for spec in specs:  # checked before any is made: a bad spec changes nothing
+                if not isinstance(spec.get("dataId"), str):
+                    raise RequestError("a data breakpoint needs a 'dataId' (a string from dataBreakpointInfo)",
+                                       BAD_ARGUMENTS)
             for spec in specs:
-                data_id = spec.get("dataId")
-                if not isinstance(data_id, str):
-                    raise TypeError("a data breakpoint needs a 'dataId' (a string from dataBreakpointInfo)")
+                data_id = spec["dataId"]
                 access = spec.get("accessType") or "write"
                 bp = self._make(data_id, spec, old.get(data_id))
                 if access not in ("write", "readWrite"):

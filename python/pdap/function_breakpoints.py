@@ -1,43 +1,31 @@
 """Function breakpoints: stop on the first line of a function named `func`, `Class.method` or `module.func`."""
 from __future__ import annotations
 
-import itertools
 import sys
 from types import CodeType, FrameType, ModuleType
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
-from .breakpoints import compile_condition
+from .breakpoints import Breakpoint
+from .errors import BAD_ARGUMENTS, RequestError
 from .sources import qualified_name
 
-_ids = itertools.count(100000)
 
+class FunctionBreakpoint(Breakpoint):
+    """Stops on the first line of a function of that name (verified at once: it may be defined later)."""
 
-class FunctionBreakpoint:
-    __slots__ = ("id", "name", "verified", "message", "condition", "condition_code", "hit_condition",
-                 "hit_test", "hits", "log_message", "condition_error_shown")
+    __slots__ = ("name",)
 
     def __init__(self, spec: Dict[str, Any]) -> None:
         name = spec.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise TypeError("a function breakpoint needs a 'name' (a string)")
-        self.id = next(_ids)
+            raise RequestError("a function breakpoint needs a 'name' (a string)", BAD_ARGUMENTS)
+        super().__init__(spec, verified=True)
         self.name = name.strip()
-        self.verified = True
-        self.message: Optional[str] = None
-        self.condition: Optional[str] = spec.get("condition") or None
-        self.condition_code: Optional[CodeType] = None
-        self.hit_condition: Optional[str] = spec.get("hitCondition") or None
-        self.hit_test = None
-        self.hits = 0
-        self.log_message: Optional[str] = None
-        self.condition_error_shown = False
-        compile_condition(self)
+        self.compile_conditions()
 
     def to_dap(self) -> Dict[str, Any]:
-        body: Dict[str, Any] = {"id": self.id, "verified": self.verified}
-        if self.message:
-            body["message"] = self.message
-        elif self.verified and not _defined(self.name):
+        body = super().to_dap()
+        if self.verified and not self.message and not _defined(self.name):
             # still verified: it stops once a function of that name runs (defined later, imported later)
             body["message"] = "pending until a function %s is defined" % self.name
         return body
