@@ -168,6 +168,28 @@ describe("pdap in VS Code (code-server)", { timeout: 600_000 }, () => {
     await workbench.waitPaused("app.py", app.line("BP_LOOP") - 1);
     await waitUntil(async () => (await workbench.variableValue("total")) === "28", "total = 28 in Variables");
     await workbench.screenshot("data-breakpoint-hit");
+  });
+
+  it("steps back (record: true) to the line that changed total, shows the recorded values and their history", async () => {
+    // stopped after `total += i` ran for i == 7: one step back is that line, before it ran
+    await workbench.debugToolbarButton("Step Back");
+    await workbench.waitPaused("app.py", app.line("BP_LOOP"));
+    await waitUntil(
+      async () => (await workbench.variableValue("total").catch(() => "")) === "21",
+      "total = 21, as recorded",
+    );
+    await workbench.screenshot("stepped-back");
+    await workbench.evaluateInConsole(":history total");
+    await workbench.waitForConsole(/total changed \d+ times:/);
+    await workbench.waitForConsole(/line \d+ in main: total = 21$/m);
+    // forward again through the recording, then live: the data breakpoint's stop, total 28
+    await workbench.press("F10");
+    await workbench.waitPaused("app.py", app.line("BP_LOOP") - 1);
+    await waitUntil(
+      async () => (await workbench.variableValue("total").catch(() => "")) === "28",
+      "total = 28 again",
+    );
+    await workbench.screenshot("forward-to-the-present");
     // the next scenarios run the program on without these stops
     await workbench.removeAllBreakpoints();
   });

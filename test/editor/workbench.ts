@@ -292,6 +292,11 @@ export class Workbench {
     });
   }
 
+  /** A button of the debug toolbar (Step Back has no default key), by its label. */
+  async debugToolbarButton(label: string): Promise<void> {
+    await this.page.locator(`.debug-toolbar .action-item a[aria-label="${label}"]`).click();
+  }
+
   async press(key: string): Promise<void> {
     await this.page.keyboard.press(key);
   }
