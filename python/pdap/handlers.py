@@ -118,19 +118,6 @@ class Requests:
             raise RequestError("'filters' must be a list of filter ids")
         return {"breakpoints": self.debugger.set_exception_filters(args)}
 
-    @staticmethod
-    def breakpoint_locations(args: Args) -> Body:
-        source = args.get("source")
-        line = args.get("line")
-        if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not isinstance(line, int):
-            raise RequestError("breakpointLocations needs source.path and line")
-        end_line = args.get("endLine")
-        end = end_line if isinstance(end_line, int) else line
-        lines = SourceLines(source["path"])
-        if lines.error:
-            raise RequestError(lines.error)
-        return {"breakpoints": [{"line": n} for n in lines.lines if line <= n <= end]}
-
     # ----- running -------------------------------------------------------------------------------
     def resume(self, args: Args, kind: Optional[str]) -> Body:
         """continue (kind None), next ("over"), stepIn ("in"), stepOut ("out")."""
@@ -175,6 +162,19 @@ class Requests:
         return files
 
 
+def breakpoint_locations(args: Args) -> Body:
+    source = args.get("source")
+    line = args.get("line")
+    if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not isinstance(line, int):
+        raise RequestError("breakpointLocations needs source.path and line")
+    end_line = args.get("endLine")
+    end = end_line if isinstance(end_line, int) else line
+    lines = SourceLines(source["path"])
+    if lines.error:
+        raise RequestError(lines.error)
+    return {"breakpoints": [{"line": n} for n in lines.lines if line <= n <= end]}
+
+
 def _objects(args: Args, message: str) -> List[Dict[str, Any]]:
     """A request's 'breakpoints': a list of objects (absent: none)."""
     specs = args.get("breakpoints") or []
@@ -214,7 +214,7 @@ HANDLERS: Dict[str, Handler] = {
     "setExceptionBreakpoints": Requests.set_exception_breakpoints,
     "setDataBreakpoints": Requests.set_data_breakpoints,
     "dataBreakpointInfo": lambda r, args: r.inspector.data_breakpoint_info(args),
-    "breakpointLocations": lambda r, args: Requests.breakpoint_locations(args),
+    "breakpointLocations": lambda r, args: breakpoint_locations(args),
     "threads": lambda r, args: {"threads": r.debugger.threads()},
     "stackTrace": lambda r, args: r.debugger.stack_trace(args),
     "scopes": lambda r, args: r.inspector.scopes(args),

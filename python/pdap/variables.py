@@ -33,7 +33,7 @@ LAZY_TEXT = "<property: expand to read>"
 class Handles:
     """Integer references handed to the client; all are dropped when the program resumes."""
 
-    def __init__(self, what: str = "reference") -> None:
+    def __init__(self) -> None:
         self._counter = itertools.count(1)
         self._next = 1  # the first reference of the current stop
         self._items: Dict[int, Any] = {}

@@ -197,7 +197,7 @@ class SettraceBackend(Backend):
         frame.f_trace = Rearm(  # type: ignore[assignment]  # a callable object
             self, frame, tracer, None if tracer is not None else self.strip_once)
 
-    def _strip_reraised(self, frame: FrameType, arg: Any) -> None:
+    def _strip_reraised(self, arg: Any) -> None:
         """The 'exception' event of an exception that came out of pdap's tracer (re-raised, or
         raised at its very first instruction): its traceback starts here; pdap's part goes."""
         ident = threading.get_ident()
@@ -209,7 +209,7 @@ class SettraceBackend(Backend):
         """The tracer Rearm gives an untraced caller for the exception's arrival, then takes back."""
         try:
             if event == "exception":
-                self._strip_reraised(frame, arg)
+                self._strip_reraised(arg)
             frame.f_trace = None
         except Exception as exc:  # a fault in pdap never reaches the program
             self.dbg.fault("an interrupted call", exc)
@@ -306,7 +306,7 @@ class SettraceBackend(Backend):
                 if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
                     del self._unwinding[threading.get_ident()]  # the exception was handled here
             elif event == "exception":
-                self._strip_reraised(frame, arg)
+                self._strip_reraised(arg)
                 self._on_exception(frame, arg[1])
             elif event == "return":
                 if self.data_codes and id(frame.f_code) in self.data_codes:
