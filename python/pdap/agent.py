@@ -437,8 +437,10 @@ class Agent:
         if handler is None:
             link.fail(request, "pdap agent does not support request %r" % (command,), UNKNOWN_REQUEST)
             return
-        args = request.get("arguments") or {}
-        if not isinstance(args, dict):
+        args = request.get("arguments")
+        if args is None:
+            args = {}
+        elif not isinstance(args, dict):
             link.fail(request, "'arguments' must be an object", BAD_ARGUMENTS)
             return
         requests.inspector.pause_gc()

@@ -109,6 +109,7 @@ class DispatchErrorsTest(unittest.TestCase):
     def test_client_mistakes_have_their_ids(self) -> None:
         self.assertEqual(self.error_of("noSuchCommand")["id"], errors.UNKNOWN_REQUEST)
         self.assertEqual(self.error_of("threads", [1, 2])["id"], errors.BAD_ARGUMENTS)
+        self.assertEqual(self.error_of("threads", [])["id"], errors.BAD_ARGUMENTS)
         error = self.error_of("stackTrace", {"threadId": 424242})
         self.assertEqual(error, {"id": errors.UNKNOWN_REFERENCE, "format": "unknown threadId 424242",
                                  "showUser": True})
