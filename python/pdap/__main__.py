@@ -8,7 +8,7 @@ from . import isolation
 
 with isolation.imports():  # the program's directory is on sys.path: none of its files are ours
     import threading
-    from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
+    from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set
 
 if TYPE_CHECKING:
     from .agent import Agent

@@ -3,24 +3,19 @@ from __future__ import annotations
 
 import _thread
 import atexit
-import importlib.machinery
 import os
 import socket
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from . import isolation, log
+from . import isolation, log, output_tee
+from .agent_protocol import AGENT_REQUESTS, HANDSHAKE_FIELDS, PROTOCOL_VERSION
 from .debugger import Debugger
-from .evaluation import EvaluationError
-from .goto import goto_targets
-from .inspector import Inspector
+from .errors import ACCESS_DENIED, BAD_ARGUMENTS, INTERNAL, UNKNOWN_REQUEST, WRONG_STATE, RequestError
+from .handlers import LEAVE_COMMANDS, Requests
 from .protocol import HttpRequestRefused, Link, Message, ProtocolError
-from .sources import SourceLines
-from .sources import canonical
-
-PROTOCOL_VERSION = 1
 CONNECT_TIMEOUT = 10.0  # dialing an adapter, and its handshake answer
 HANDSHAKE_TIMEOUT = 5.0  # one deadline for a connection's whole handshake, however it drips in
 # connections still in their handshake: a new one beyond this evicts the oldest, so idle or slow
@@ -36,8 +31,6 @@ TAKEOVER_TIMEOUT = 5.0  # a new client waits this long for the previous one to b
 EXIT_GRACE = 1.0  # at exit, how long the last messages may take to reach the adapter
 FLUSH_TIMEOUT = 1.0  # terminate: how long flushing the program's stdout/stderr may take
 TERMINATED_EXIT_CODE = 0  # the exit code of a program ended by terminate / terminateDebuggee
-MAX_SOURCE_BYTES = 16 * 1024 * 1024
-NOT_SOURCE_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES + importlib.machinery.BYTECODE_SUFFIXES)
 
 
 class Worker:
@@ -90,8 +83,11 @@ def parse_address(text: str, default_host: str = "127.0.0.1") -> Tuple[str, int]
 
 
 class Agent:
+    """The link to the client: connecting or listening, the handshake, takeover by a new client,
+    reading requests and dispatching them to the handlers (handlers.py), reporting the exit."""
+
     def __init__(self, backend: str = "") -> None:
-        self.debugger = Debugger(self._send_event, backend)
+        self.debugger = Debugger(self.send_event, backend)
         self.debugger.has_client = lambda: self.link is not None
         self.link: Optional[Link] = None
         self.token: Optional[str] = None
@@ -110,34 +106,7 @@ class Agent:
         self._pending: Dict[Link, float] = {}  # connections in their handshake -> their deadline
         self._exit_hook = False
         self._started = False
-        self._handlers: Dict[str, Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]] = {
-            "configure": self._configure,
-            "configurationDone": self._configuration_done,
-            "setBreakpoints": self._set_breakpoints,
-            "threads": lambda args: {"threads": self.debugger.threads()},
-            "stackTrace": self.debugger.stack_trace,
-            "continue": self._resume(None),
-            "next": self._resume("over"),
-            "stepIn": self._resume("in"),
-            "stepOut": self._resume("out"),
-            "pause": self._pause,
-            "setFunctionBreakpoints": self._set_function_breakpoints,
-            "setExceptionBreakpoints": self._set_exception_breakpoints,
-            "setDataBreakpoints": self._set_data_breakpoints,
-            "exceptionInfo": lambda args: self.debugger.exception_info(args.get("threadId")),
-            "breakpointLocations": self._breakpoint_locations,
-            "gotoTargets": goto_targets,
-            "goto": lambda args: self.debugger.goto(args.get("threadId"), args.get("targetId")),
-        }
-        self.inspector = Inspector(self.debugger)
-        self._handlers.update(self.inspector.handlers())
-        self._handlers.update({"source": self._source})
-        self.after_response: List[Callable[[], None]] = []  # events that must follow a response
-        with isolation.imports():
-            from .recorder import Recorder
-            from .timeline import Timeline
-        self.timeline = Timeline(self.debugger, Recorder(self.debugger), self._send_event, self.after_response.append)
-        self._handlers.update(self.timeline.handlers(self._handlers))  # step back: wraps the live handlers
+        self.requests = Requests(self)
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork_in_child)
 
@@ -148,7 +117,8 @@ class Agent:
             self.debugger.start()
 
     def info(self) -> Dict[str, Any]:
-        return {
+        """The handshake: agent_protocol.HANDSHAKE_FIELDS, no more and no fewer."""
+        values = {
             "protocol": PROTOCOL_VERSION,
             "pid": os.getpid(),
             "python": sys.version.split()[0],
@@ -157,8 +127,9 @@ class Agent:
             "cwd": os.getcwd(),
             "argv": list(self.program_argv if self.program_argv is not None else sys.argv),
             "backend": self.debugger.backend.name,
-            "commands": sorted((set(self._handlers) - {"configure"}) | {"disconnect", "terminate"}),
+            "commands": list(AGENT_REQUESTS),
         }
+        return {name: values[name] for name in HANDSHAKE_FIELDS}
 
     def connect(self, host: str, port: int, token: Optional[str], timeout: float = CONNECT_TIMEOUT) -> None:
         """Dial the adapter (launch, or --connect) and authenticate with the token it gave us."""
@@ -336,7 +307,7 @@ class Agent:
             peer = "%s:%s" % sock.getpeername()[:2]
             request = link.read(MAX_HANDSHAKE_BYTES)
             if not request or request.get("type") != "request" or request.get("command") != "handshake":
-                link.fail(request or {}, "pdap: expected a handshake request first")
+                link.fail(request or {}, "pdap: expected a handshake request first", ACCESS_DENIED)
                 link.close()
                 return
             args = request.get("arguments")
@@ -346,7 +317,8 @@ class Agent:
 
             if expected and not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
                 reason = "wrong access token" if given else "no access token"
-                link.fail(request, "pdap: access token refused" if given else "pdap: this agent needs an access token")
+                link.fail(request, "pdap: access token refused" if given else "pdap: this agent needs an access token",
+                          ACCESS_DENIED)
                 link.close()
                 log.write("refused a client from %s: %s" % (peer, reason))
                 return
@@ -356,7 +328,7 @@ class Agent:
             sock.settimeout(None)
             with self._takeover_lock:
                 if not self._take_over():
-                    link.fail(request, "pdap: the previous client is still detaching; try again")
+                    link.fail(request, "pdap: the previous client is still detaching; try again", WRONG_STATE)
                     link.close()
                     return
                 link.respond(request, self.info())
@@ -404,10 +376,10 @@ class Agent:
             self.client_connected.clear()
             self.configured.clear()
             self.tee_output = False
-            self._set_tee(False)
+            output_tee.set_tee(self, False)
             try:
                 self.debugger.reset_client_state()
-                self.timeline.client_gone()  # recording stops, and what it recorded goes
+                self.requests.timeline.client_gone()  # recording stops, and what it recorded goes
             except Exception as exc:
                 self.debugger.fault("detaching the client", exc)
             self.link = None
@@ -454,35 +426,42 @@ class Agent:
         return True
 
     def _dispatch(self, link: Link, request: Message) -> None:
+        """One request: a RequestError is the client's mistake, answered with its id; anything
+        else a handler raises is pdap's fault, logged and answered with INTERNAL."""
         command = request.get("command")
-        if command in ("disconnect", "terminate"):
+        if command in LEAVE_COMMANDS:
             self._leave(link, request)
             return
-        handler = self._handlers.get(command) if isinstance(command, str) else None
+        requests = self.requests
+        handler = requests.table.get(command) if isinstance(command, str) else None
         if handler is None:
-            link.fail(request, "pdap agent does not support request %r" % (command,))
+            link.fail(request, "pdap agent does not support request %r" % (command,), UNKNOWN_REQUEST)
             return
-        args = request.get("arguments") or {}
-        if not isinstance(args, dict):
-            link.fail(request, "'arguments' must be an object")
+        args = request.get("arguments")
+        if args is None:
+            args = {}
+        elif not isinstance(args, dict):
+            link.fail(request, "'arguments' must be an object", BAD_ARGUMENTS)
             return
-        self.inspector.pause_gc()
+        requests.inspector.pause_gc()
         watch = self._watch_link(link) if command in WATCHED_REQUESTS else None
         try:
             body = handler(args)
-        except (EvaluationError, LookupError, TypeError, ValueError) as exc:
-            link.fail(request, str(exc) if not isinstance(exc, KeyError) else str(exc.args[0]))
+        except RequestError as exc:
+            link.fail(request, exc.message, exc.error_id)
             return
         except Exception as exc:
-            self.debugger.fault(str(command), exc)
-            link.fail(request, "pdap internal error in %s: %s: %s" % (command, type(exc).__name__, exc))
+            self.debugger.fault(str(command), exc)  # its traceback goes to the agent's log
+            link.fail(request, "pdap internal error in %s: %s: %s" % (command, type(exc).__name__, exc),
+                      INTERNAL, show_user=False)
             return
         finally:
             if watch is not None:
                 watch.set()
         link.respond(request, body)
-        while self.after_response:
-            self.after_response.pop(0)()
+        after = requests.after_response
+        while after:
+            after.pop(0)()
         if command == "configurationDone":
             self.configured.set()  # only now: a program that ends at once must not beat the response
 
@@ -498,9 +477,7 @@ class Agent:
         if link is None:
             return
         try:
-            for stream in (sys.stdout, sys.stderr):
-                if type(stream) is OutputTee:
-                    stream._pdap_send_pending()  # a last partial line
+            output_tee.send_pending()  # a last partial line
             link.event("exited", {"exitCode": code})
             link.shutdown_write()
             thread = self._serve_thread
@@ -521,85 +498,11 @@ class Agent:
     def _at_exit(self) -> None:
         self.report_exit(1 if getattr(sys, "last_value", None) is not None else 0)
 
-    def _send_event(self, event: str, body: Dict[str, Any]) -> None:
+    def send_event(self, event: str, body: Dict[str, Any]) -> None:
         link = self.link
         if link is not None:
             with self.debugger.pdap_code():  # may run on a program thread: never trace our own sending
                 link.event(event, body)
-
-    # ----- requests ----------------------------------------------------------------------------
-    def _configure(self, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-        self.options.update(args)
-        if "logDirectory" in args:
-            log.to_directory(args["logDirectory"] if isinstance(args["logDirectory"], str) else None)
-            log.write("agent of pid %d, Python %s, %s backend: the client's options %s"
-                      % (os.getpid(), sys.version.split()[0], self.debugger.backend.name, sorted(args)))
-        self.debugger.just_my_code = bool(args.get("justMyCode", True))
-        self.debugger.show_return_value = args.get("showReturnValue", True) is not False
-        children = args.get("subProcess")
-        if isinstance(children, dict) and isinstance(children.get("port"), int):
-            with isolation.imports():
-                from . import children as child_processes
-            child_processes.enable(str(children.get("host", "127.0.0.1")), children["port"], str(children.get("token", "")))
-        return self._configure_link(args)
-
-    def _configuration_done(self, args: Dict[str, Any]) -> None:
-        return None  # the program is released by _dispatch once this is answered
-
-    def _set_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        source = args.get("source")
-        if not isinstance(source, dict) or not isinstance(source.get("path"), str):
-            raise TypeError("setBreakpoints needs source.path (a string)")
-        specs = args.get("breakpoints")
-        if specs is None:
-            specs = [{"line": line} for line in args.get("lines") or []]
-        if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
-            raise TypeError("'breakpoints' must be a list of objects")
-        dbg = self.debugger
-        with dbg.cond:
-            bps = dbg.breakpoints.set_file(source["path"], specs)
-        dbg.backend.breakpoints_changed()
-        return {"breakpoints": [bp.to_dap() for bp in bps]}
-
-    def _set_function_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        specs = args.get("breakpoints") or []
-        if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
-            raise TypeError("'breakpoints' must be a list of {name, condition?, hitCondition?}")
-        return {"breakpoints": [bp.to_dap() for bp in self.debugger.set_function_breakpoints(specs)]}
-
-    def _set_data_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        specs = args.get("breakpoints") or []
-        if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
-            raise TypeError("'breakpoints' must be a list of {dataId, accessType?, condition?, hitCondition?}")
-        return {"breakpoints": [bp.to_dap() for bp in self.debugger.set_data_breakpoints(specs)]}
-
-    def _set_exception_breakpoints(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        if not isinstance(args.get("filters", []), list):
-            raise TypeError("'filters' must be a list of filter ids")
-        return {"breakpoints": self.debugger.set_exception_filters(args)}
-
-    def _breakpoint_locations(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        source = args.get("source")
-        line = args.get("line")
-        if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not isinstance(line, int):
-            raise TypeError("breakpointLocations needs source.path and line")
-        end_line = args.get("endLine")
-        end = end_line if isinstance(end_line, int) else line
-        lines = SourceLines(source["path"])
-        if lines.error:
-            raise LookupError(lines.error)
-        return {"breakpoints": [{"line": n} for n in lines.lines if line <= n <= end]}
-
-    def _resume(self, kind: Optional[str]) -> Callable[[Dict[str, Any]], Dict[str, Any]]:
-        def handler(args: Dict[str, Any]) -> Dict[str, Any]:
-            self.debugger.resume(args.get("threadId"), kind)
-            return {"allThreadsContinued": True} if kind is None else {}
-        return handler
-
-    def _pause(self, args: Dict[str, Any]) -> None:
-        self.debugger.pause(args.get("threadId"))
-        return None
-
 
     def _after_fork_in_child(self) -> None:
         """A forked child must not write into its parent's link (its bytes would interleave with the
@@ -615,101 +518,18 @@ class Agent:
             self._pending = {}
             self.client_connected = threading.Event()
             self.configured = threading.Event()
-            self._set_tee(False)
+            output_tee.set_tee(self, False)
             self.debugger.cond = threading.Condition(threading.RLock())  # likewise
             self.debugger.reset_client_state()
         except Exception:
             pass  # never let the fork itself fail
 
-    # ----- attach: options, output events, sources, leaving ---------------------------------------
-    def _configure_link(self, args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-        """What only an attaching adapter sends: teeOutput (program output as events too) and the
-        remote roots of its path mappings, answered with their real form (symlinks resolved)."""
-        tee = args.get("teeOutput") is True
+    # ----- output events, leaving ------------------------------------------------------------------
+    def set_tee_output(self, on: bool) -> None:
+        """configure's teeOutput: the program's output goes to the current client as events too."""
         with self._client_lock:
-            self.tee_output = tee
-            self._set_tee(tee)
-        roots = args.get("remoteRoots")
-        if not isinstance(roots, list):
-            return None
-        real = {root: os.path.normcase(os.path.realpath(root)) for root in roots[:256] if isinstance(root, str)}
-        return {"remoteRoots": real}
-
-    def _set_tee(self, on: bool) -> None:
-        for name in ("stdout", "stderr"):
-            current = getattr(sys, name, None)
-            is_tee = type(current) is OutputTee
-            if on and current is not None and not is_tee:
-                setattr(sys, name, OutputTee(current, name, self))
-            elif not on and is_tee:
-                setattr(sys, name, current.__dict__["_pdap_stream"])
-
-    def tee(self, category: str, text: Any) -> None:
-        link = self.link
-        if link is None or not text:
-            return
-        try:
-            if isinstance(text, (bytes, bytearray)):
-                text = bytes(text).decode("utf-8", "replace")
-            link.event("output", {"category": category, "output": str(text)})
-        except Exception:
-            pass  # output events are a convenience; the program's own stream already has the text
-
-    def _source(self, args: Dict[str, Any]) -> Dict[str, Any]:
-        """The text of one of the program's own loaded sources; never any other file."""
-        source = args.get("source")
-        path = source.get("path") if isinstance(source, dict) else None
-        if not isinstance(path, str) or not path:
-            raise TypeError("source needs source.path (a string)")
-        refused = "pdap serves only the sources of the program's loaded modules and running code; %s is not one" % path
-        if path.startswith("<") or path.endswith(NOT_SOURCE_SUFFIXES) or "\0" in path:
-            raise LookupError(refused)
-        wanted = os.path.normcase(os.path.realpath(path))  # not canonical(): its cache is for the program's files
-        module = self._loaded_module(wanted)
-        if module is None and wanted not in self._running_files():
-            raise LookupError(refused)
-        try:
-            if os.path.getsize(wanted) > MAX_SOURCE_BYTES:
-                raise LookupError("%s is too large to show" % path)
-            tokenize = isolation.stdlib("tokenize")
-
-            with tokenize.open(wanted) as f:
-                return {"content": f.read(), "mimeType": "text/x-python"}
-        except (OSError, SyntaxError, UnicodeDecodeError) as exc:
-            text = self._loader_source(module)
-            if text is not None:
-                return {"content": text, "mimeType": "text/x-python"}
-            raise LookupError("cannot read %s: %s" % (path, exc)) from None
-
-    @staticmethod
-    def _loaded_module(wanted: str) -> Any:
-        for module in list(sys.modules.values()):
-            try:
-                filename = getattr(module, "__file__", None)
-                if isinstance(filename, str) and canonical(filename) == wanted:
-                    return module
-            except Exception:
-                continue
-        return None
-
-    def _running_files(self) -> Set[str]:
-        files: Set[str] = set()
-        for ident, frame in list(sys._current_frames().items()):
-            if ident in self.debugger.agent_threads:
-                continue
-            while frame is not None:
-                files.add(canonical(frame.f_code.co_filename))
-                frame = frame.f_back
-        return files
-
-    @staticmethod
-    def _loader_source(module: Any) -> Optional[str]:
-        """Sources inside zip files and the like come from the module's loader."""
-        try:
-            text = module.__loader__.get_source(module.__name__)
-            return text if isinstance(text, str) else None
-        except Exception:
-            return None
+            self.tee_output = on
+            output_tee.set_tee(self, on)
 
     def _leave(self, link: Link, request: Message) -> None:
         """disconnect: the client goes and the program runs on; terminate / terminateDebuggee: it ends.
@@ -748,75 +568,6 @@ class Agent:
                 except Exception:
                     pass
         self.spawn(flush).join(FLUSH_TIMEOUT)  # a stream blocked on a full pipe must not hold the exit
-
-
-class OutputTee:
-    """Stands in for sys.stdout / sys.stderr while an attached client wants output events.
-
-    Every write goes to the real stream first, unchanged; then, while the client wants it, to the
-    client as `output` events, a line at a time (as a terminal shows it: partial lines go at
-    flush(), which print(flush=True) and input() do). Other attributes and isinstance() checks
-    see the real stream.
-    """
-
-    MAX_PENDING = 8192
-
-    def __init__(self, stream: Any, category: str, agent: Agent) -> None:
-        self.__dict__.update(_pdap_stream=stream, _pdap_category=category, _pdap_agent=agent,
-                             _pdap_pending="", _pdap_lock=threading.RLock())
-
-    @property
-    def __class__(self) -> type:  # type: ignore  # isinstance(sys.stdout, io.TextIOWrapper) stays true
-        return type(self.__dict__["_pdap_stream"])
-
-    def write(self, text: Any) -> Any:
-        d = self.__dict__
-        written = d["_pdap_stream"].write(text)
-        agent = d["_pdap_agent"]
-        if agent.tee_output and text:
-            if not isinstance(text, str):
-                agent.tee(d["_pdap_category"], text)
-                return written
-            with d["_pdap_lock"]:
-                pending = d["_pdap_pending"] + text
-                cut = len(pending) if len(pending) > self.MAX_PENDING else pending.rfind("\n") + 1
-                d["_pdap_pending"] = pending[cut:]
-            if cut:
-                agent.tee(d["_pdap_category"], pending[:cut])
-        return written
-
-    def flush(self) -> Any:
-        d = self.__dict__
-        try:
-            return d["_pdap_stream"].flush()
-        finally:
-            self._pdap_send_pending()
-
-    def _pdap_send_pending(self) -> None:
-        d = self.__dict__
-        with d["_pdap_lock"]:
-            pending, d["_pdap_pending"] = d["_pdap_pending"], ""
-        if pending and d["_pdap_agent"].tee_output:
-            d["_pdap_agent"].tee(d["_pdap_category"], pending)
-
-    def writelines(self, lines: Any) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.__dict__["_pdap_stream"], name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self.__dict__["_pdap_stream"], name, value)
-
-    def __iter__(self) -> Any:
-        return iter(self.__dict__["_pdap_stream"])
-
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.__dict__["_pdap_stream"].__exit__(*exc)
 
 
 _agent: Optional[Agent] = None

@@ -83,15 +83,17 @@ def start_child(forked: bool = False) -> bool:
 
     load_agent()
     from .agent import get_agent
+    from .agent_protocol import CHILD_ANNOUNCEMENT_FIELDS
 
     agent = get_agent()
     agent.start_tracing()
     token = base64.urlsafe_b64encode(os.urandom(24)).rstrip(b"=").decode("ascii")  # secrets.token_urlsafe(24),
     # without importing secrets (hmac, hashlib, OpenSSL: ~12 ms at every launch's configure)
     host, port = agent.listen("127.0.0.1", 0, token)
-    body = {"pid": os.getpid(), "ppid": os.getppid(), "port": port,
-            "host": host, "childToken": token, "argv": list(getattr(sys, "orig_argv", sys.argv)),
-            "forked": forked}
+    values = {"pid": os.getpid(), "ppid": os.getppid(), "port": port,
+              "host": host, "childToken": token, "argv": list(getattr(sys, "orig_argv", sys.argv)),
+              "forked": forked}
+    body = {name: values[name] for name in CHILD_ANNOUNCEMENT_FIELDS}
     if _request(target, "announceChild", body) is not None:
         agent.stop_listening()  # no thread of pdap's is left in a child that runs on undebugged
         return False  # the adapter refused it and said why in the session's console

@@ -14,6 +14,7 @@ from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import evaluation, isolation, log, variables
+from .errors import BAD_ARGUMENTS, WRONG_STATE, RequestError, UnknownReference
 from .backends.interrupts import from_signal_handler
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
 from .data_breakpoints import DataBreakpoint, DataBreakpoints
@@ -50,6 +51,16 @@ def tracer_event(where: str) -> Callable[[Handler], Handler]:
         return guarded
 
     return wrap
+
+
+def _count_arg(args: Dict[str, Any], name: str) -> int:
+    """stackTrace's startFrame and levels: a non-negative integer, absent meaning 0."""
+    value = args.get(name)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RequestError("'%s' must be a non-negative integer" % name, BAD_ARGUMENTS)
+    return value
 
 
 class Step:
@@ -208,7 +219,7 @@ class Debugger:
         for ident, known in self._thread_ids.items():
             if known == tid:
                 return ident
-        raise LookupError("unknown threadId %r" % (tid,))
+        raise UnknownReference("unknown threadId %r" % (tid,))
 
     # ----- events from the backends ----------------------------------------------------------
     @tracer_event("line event")
@@ -392,7 +403,7 @@ class Debugger:
     def exception_info(self, tid: Any) -> Dict[str, Any]:
         stop = self.stops.get(self.ident_of(tid))
         if stop is None or stop.exception is None:
-            raise LookupError("thread %r is not stopped on an exception" % (tid,))
+            raise RequestError("thread %r is not stopped on an exception" % (tid,), WRONG_STATE)
         return exception_info(stop.exception, stop.break_mode, stop.frame)
 
     @tracer_event("frame exit")
@@ -521,12 +532,12 @@ class Debugger:
     def goto(self, tid: Any, line: Any) -> None:
         """Make `line` the next line of a stopped thread's top frame; the other threads stay held."""
         if not isinstance(line, int):
-            raise TypeError("goto needs a targetId (a line, from gotoTargets)")
+            raise RequestError("goto needs a targetId (a line, from gotoTargets)", BAD_ARGUMENTS)
         with self.cond:
             ident = self.ident_of(tid)
             stop = self.stops.get(ident)
             if stop is None or ident not in self.inside or stop.reason in ("held", "pending", "exception"):
-                raise LookupError("thread %r is not stopped at a line it can jump from" % (tid,))
+                raise RequestError("thread %r is not stopped at a line it can jump from" % (tid,), WRONG_STATE)
             jump = self.jumps[ident] = Jump(line)
             self.cond.notify_all()
         jump.wait()
@@ -616,12 +627,8 @@ class Debugger:
                 ident = self.ident_of(tid)
                 stop = self.stops.get(ident)
                 if stop is None:
-                    raise LookupError("thread %r is not stopped" % (tid,))
-                frame: Optional[FrameType] = stop.frame
-                if kind == "out":
-                    # skip agent frames when the step starts at the top of the user's program
-                    pass
-                self.steps[ident] = Step(kind, frame)
+                    raise RequestError("thread %r is not stopped" % (tid,), WRONG_STATE)
+                self.steps[ident] = Step(kind, stop.frame)
             self._resume_all()
 
     def pause(self, tid: Any = None, grace: float = 0.25) -> None:
@@ -680,8 +687,8 @@ class Debugger:
     def stack_trace(self, args: Dict[str, Any]) -> Dict[str, Any]:
         ident = self.ident_of(args.get("threadId"))
         frames = self.thread_frames(ident)
-        start = int(args.get("startFrame") or 0)
-        levels = int(args.get("levels") or 0)
+        start = _count_arg(args, "startFrame")
+        levels = _count_arg(args, "levels")
         chosen = frames[start:start + levels] if levels > 0 else frames[start:]
         result = []
         for frame, line in chosen:

@@ -43,3 +43,11 @@ class RequestError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class UnknownReference(RequestError, LookupError):
+    """A thread, frame or variablesReference that does not exist (now). A LookupError too: code
+    that probes for one (pause's target, the timeline's past-or-live choice) catches it as such."""
+
+    def __init__(self, message: str, error_id: int = UNKNOWN_REFERENCE) -> None:
+        super().__init__(message, error_id)

@@ -15,6 +15,7 @@ from types import CodeType, FrameType
 from typing import Any, Dict, List, MutableMapping, Optional, Tuple
 
 from . import locals_writer
+from .errors import EVALUATION_FAILED, RequestError
 from .safe_repr import render
 from .user_code import Capture, Interrupted
 
@@ -25,8 +26,11 @@ FILENAME = "<debug console>"
 MAX_SOURCE_CHARS = 100_000
 
 
-class EvaluationError(Exception):
-    """The user's expression failed; the message is what the user sees."""
+class EvaluationError(RequestError):
+    """The user's expression failed; the message is what the user sees (EVALUATION_FAILED)."""
+
+    def __init__(self, message: str, error_id: int = EVALUATION_FAILED) -> None:
+        super().__init__(message, error_id)
 
 
 def _syntax_error(exc: SyntaxError, source: str) -> EvaluationError:

@@ -6,6 +6,7 @@ from types import CodeType, FrameType
 from typing import Any, Dict, List, Optional
 
 from .breakpoints import condition_problem
+from .errors import RequestError
 
 # the filters the adapter offers in its initialize response (src/adapter/capabilities.ts)
 FILTER_IDS = {"raised", "uncaught", "userUnhandled"}
@@ -25,13 +26,12 @@ class ExceptionFilters:
         chosen: Dict[str, Optional[str]] = {}
         for name in args.get("filters") or []:
             chosen[name] = None
-        for option in args.get("filterOptions") or []:
-            if not isinstance(option, dict):
-                raise TypeError("'filterOptions' must be a list of {filterId, condition}")
-            filter_id = option.get("filterId")
-            if not isinstance(filter_id, str):
-                raise TypeError("'filterOptions' must be a list of {filterId, condition}")
-            chosen[filter_id] = option.get("condition") or None
+        options = args.get("filterOptions") or []
+        if not isinstance(options, list) or not all(
+                isinstance(option, dict) and isinstance(option.get("filterId"), str) for option in options):
+            raise RequestError("'filterOptions' must be a list of {filterId, condition}")
+        for option in options:
+            chosen[option["filterId"]] = option.get("condition") or None
         results: List[Dict[str, Any]] = []
         conditions: Dict[str, Optional[CodeType]] = {}
         for name, condition in chosen.items():

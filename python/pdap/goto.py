@@ -14,6 +14,7 @@ import warnings
 from types import FrameType
 from typing import Any, Dict, List, Optional
 
+from .errors import REFUSED, RequestError
 from .sources import SourceLines
 
 ANSWER_TIMEOUT = 2.0  # the stopped thread answers at once; a bound so a request never hangs
@@ -48,7 +49,7 @@ class Jump:
         if not self.done.wait(ANSWER_TIMEOUT):
             raise RuntimeError("the thread did not take the jump in time")
         if self.error:
-            raise ValueError("cannot jump to line %d: %s" % (self.line, self.error))
+            raise RequestError("cannot jump to line %d: %s" % (self.line, self.error), REFUSED)
 
 
 def goto_targets(args: Dict[str, Any]) -> Dict[str, Any]:
@@ -56,10 +57,10 @@ def goto_targets(args: Dict[str, Any]) -> Dict[str, Any]:
     source = args.get("source")
     line = args.get("line")
     if not isinstance(source, dict) or not isinstance(source.get("path"), str) or not isinstance(line, int):
-        raise TypeError("gotoTargets needs source.path and line")
+        raise RequestError("gotoTargets needs source.path and line")
     lines = SourceLines(source["path"])
     if lines.error:
-        raise LookupError(lines.error)
+        raise RequestError(lines.error)
     target = lines.resolve(line)
     targets: List[Dict[str, Any]] = []
     if target is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from . import completions, evaluation, locals_writer, thread_values
 from . import data_breakpoints as data
+from .errors import BAD_ARGUMENTS, REFUSED, RequestError
 from .evaluation import EvaluationError
 from .safe_repr import CLIPBOARD_CHARS, MAX_VALUE_CHARS, REPL_CHARS, Renderer, describe_exception, type_name
 from .user_code import RENDER_TIMEOUT, Guard, Interrupted, TimedOut
@@ -23,8 +24,6 @@ from .variables import (LAZY_TEXT, PROPERTY_HINT, Entry, Group, KeyName, Lazy, M
 
 if TYPE_CHECKING:
     from .debugger import Debugger
-
-Handler = Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]
 
 EVALUATE_TIMEOUTS = {"repl": 30.0, "clipboard": 10.0}
 EVALUATE_TIMEOUT = 3.0  # watch, hover, variables
@@ -41,12 +40,6 @@ class Inspector:
         self.guard = Guard(debugger.agent_threads)
         self._gc_paused = False
         self.refs.on_reset = self._resumed
-
-    def handlers(self) -> Dict[str, Handler]:
-        """The agent requests this module answers."""
-        return {"scopes": self.scopes, "variables": self.variables, "evaluate": self.evaluate,
-                "setVariable": self.set_variable, "setExpression": self.set_expression,
-                "completions": self.completions, "dataBreakpointInfo": self.data_breakpoint_info}
 
     # ----- helpers -----------------------------------------------------------------------------
     def frame(self, frame_id: Any) -> FrameType:
@@ -86,7 +79,7 @@ class Inspector:
         if value is None:
             return 0
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise TypeError("'%s' must be a non-negative integer" % name)
+            raise RequestError("'%s' must be a non-negative integer" % name, BAD_ARGUMENTS)
         return value
 
     @staticmethod
@@ -260,7 +253,7 @@ class Inspector:
     def evaluate(self, args: Dict[str, Any]) -> Dict[str, Any]:
         expression = args.get("expression")
         if not isinstance(expression, str):
-            raise TypeError("'expression' must be a string")
+            raise RequestError("'expression' must be a string", BAD_ARGUMENTS)
         frame = self._optional_frame(args)
         context = args.get("context") or "repl"
         renderer = self._renderer(args, EVALUATE_LIMITS.get(context, MAX_VALUE_CHARS))
@@ -298,7 +291,7 @@ class Inspector:
         data breakpoint: its dataId, or (dataId null) why it cannot be watched."""
         name = args.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise TypeError("dataBreakpointInfo needs 'name' (a string)")
+            raise RequestError("dataBreakpointInfo needs 'name' (a string)", BAD_ARGUMENTS)
         mode = args.get("mode")
         mutation = mode == "mutation"
         try:
@@ -366,7 +359,7 @@ class Inspector:
         name = args.get("name")
         source = args.get("value")
         if not isinstance(name, str) or not isinstance(source, str):
-            raise TypeError("setVariable needs 'name' and 'value' (strings)")
+            raise RequestError("setVariable needs 'name' and 'value' (strings)", BAD_ARGUMENTS)
         renderer = self._renderer(args)
         frame = self._frame_of(item)
         extras = self._extras(frame)
@@ -389,15 +382,16 @@ class Inspector:
             if item.kind == "globals":
                 frame.f_globals[name] = value
                 return name if frame.f_locals is frame.f_globals else "globals()[%r]" % name
-            raise ValueError("the %s scope cannot be changed" % ("Return Value" if item.kind == "return" else "Exception"))
+            raise RequestError("the %s scope cannot be changed" % ("Return Value" if item.kind == "return" else "Exception"),
+                               REFUSED)
         if isinstance(item, Ref):
             try:
                 return provider(item.value).set_child(item, name, value)
-            except (ValueError, EvaluationError, Interrupted):
+            except (RequestError, Interrupted):  # EvaluationError is one
                 raise
             except Exception as exc:
                 raise EvaluationError("cannot set %s: %s" % (name, describe_exception(exc))) from None
-        raise ValueError("%s cannot be changed here" % name)
+        raise RequestError("%s cannot be changed here" % name, REFUSED)
 
     @staticmethod
     def _set_response(var: Dict[str, Any]) -> Dict[str, Any]:
@@ -411,7 +405,7 @@ class Inspector:
         expression = args.get("expression")
         source = args.get("value")
         if not isinstance(expression, str) or not isinstance(source, str):
-            raise TypeError("setExpression needs 'expression' and 'value' (strings)")
+            raise RequestError("setExpression needs 'expression' and 'value' (strings)", BAD_ARGUMENTS)
         frame = self._optional_frame(args)
         renderer = self._renderer(args)
         extras = self._extras(frame)
@@ -427,7 +421,7 @@ class Inspector:
         text = args.get("text")
         column = args.get("column")
         if not isinstance(text, str) or not isinstance(column, int):
-            raise TypeError("completions needs 'text' (a string) and 'column' (an integer)")
+            raise RequestError("completions needs 'text' (a string) and 'column' (an integer)", BAD_ARGUMENTS)
         line = args.get("line")
         if isinstance(line, int) and line > 1:
             lines = text.split("\n")

@@ -61,11 +61,6 @@ def write_back(frame: FrameType, local_ns: MutableMapping[str, Any]) -> None:
     _writer.write_back(frame, local_ns)
 
 
-def set_local(frame: FrameType, name: str, value: Any) -> None:
-    """Assign one local variable (or cell) of a running frame."""
-    _writer.set(frame, name, value)
-
-
 CO_OPTIMIZED = 0x0001
 
 

@@ -8,6 +8,8 @@ import socket
 import threading
 from typing import Any, Dict, Optional
 
+from .errors import BAD_ARGUMENTS
+
 Message = Dict[str, Any]
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -168,7 +170,8 @@ class Link:
             }
         )
 
-    def fail(self, request: Message, message: str) -> None:
+    def fail(self, request: Message, message: str, error_id: int = BAD_ARGUMENTS, show_user: bool = True) -> None:
+        """A failed response: `error_id` is one of errors.py's ids (the client's mistake by default)."""
         self.send(
             {
                 "type": "response",
@@ -176,7 +179,7 @@ class Link:
                 "command": request.get("command", ""),
                 "success": False,
                 "message": message,
-                "body": {"error": {"id": 1, "format": message, "showUser": True}},
+                "body": {"error": {"id": error_id, "format": message, "showUser": show_user}},
             }
         )
 

@@ -20,6 +20,8 @@ from array import array
 from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
+from .errors import BAD_ARGUMENTS, REFUSED, RequestError, UnknownReference
+
 from .safe_repr import (_MISSING, C_FUNCTION_TYPES, PerClass, Renderer, _type_dict, _type_module, _type_mro, describe_exception,
                         lookup, type_name)
 
@@ -31,7 +33,7 @@ LAZY_TEXT = "<property: expand to read>"
 class Handles:
     """Integer references handed to the client; all are dropped when the program resumes."""
 
-    def __init__(self, what: str = "reference") -> None:
+    def __init__(self) -> None:
         self._counter = itertools.count(1)
         self._next = 1  # the first reference of the current stop
         self._items: Dict[int, Any] = {}
@@ -47,11 +49,11 @@ class Handles:
         if item is not None:
             return item
         if not isinstance(ref, int) or isinstance(ref, bool):
-            raise TypeError("'%s' must be an integer, not %r" % (what, ref))
+            raise RequestError("'%s' must be an integer, not %r" % (what, ref), BAD_ARGUMENTS)
         if 0 < ref < self._next:
-            raise LookupError("%s %d is no longer valid: the program has run since it was given "
+            raise UnknownReference("%s %d is no longer valid: the program has run since it was given "
                               "(references last only while the program stays stopped)" % (what, ref))
-        raise LookupError("%s %d is not valid: it was never given" % (what, ref))
+        raise UnknownReference("%s %d is not valid: it was never given" % (what, ref))
 
     def reset(self) -> None:
         # keep counting up so an old reference can never name a new object
@@ -271,7 +273,7 @@ class Sequence(Provider):
 
     def set_child(self, ref: Ref, name: str, value: Any) -> Optional[str]:
         if not self.mutable:
-            raise ValueError("cannot change an item of a %s: it is immutable" % type_name(ref.value))
+            raise RequestError("cannot change an item of a %s: it is immutable" % type_name(ref.value), REFUSED)
         if not name.isdigit():
             return super().set_child(ref, name, value)
         ref.value[int(name)] = value
@@ -288,7 +290,8 @@ class NamedTuple(Provider):
                 for name, item in zip(fields, tuple.__iter__(ref.value))]
 
     def set_child(self, ref: Ref, name: str, value: Any) -> Optional[str]:
-        raise ValueError("cannot change a field of a %s: named tuples are immutable" % type_name(ref.value))
+        raise RequestError("cannot change a field of a %s: named tuples are immutable" % type_name(ref.value),
+                           REFUSED)
 
 
 class Mapping(Provider):
@@ -337,7 +340,7 @@ class Mapping(Provider):
 
     def set_child(self, ref: Ref, name: str, value: Any) -> Optional[str]:
         if self.base is not dict:
-            raise ValueError("cannot change an item of a %s" % type_name(ref.value))
+            raise RequestError("cannot change an item of a %s" % type_name(ref.value), REFUSED)
         if name in ref.keys:
             key = ref.keys[name]
         else:
@@ -370,8 +373,8 @@ class Set(Provider):
                 for i, item in zip(range(start, stop), items)]
 
     def set_child(self, ref: Ref, name: str, value: Any) -> Optional[str]:
-        raise ValueError("cannot change an item of a %s: set items have no place to assign to"
-                         % type_name(ref.value))
+        raise RequestError("cannot change an item of a %s: set items have no place to assign to"
+                           % type_name(ref.value), REFUSED)
 
 
 class Enum(Provider):
@@ -384,7 +387,7 @@ class Enum(Provider):
                 ("value", d.get("_value_"), attr_expr(ref.expr, "value"), None)]
 
     def set_child(self, ref: Ref, name: str, value: Any) -> Optional[str]:
-        raise ValueError("cannot change an enum member")
+        raise RequestError("cannot change an enum member", REFUSED)
 
 
 class Object(Provider):

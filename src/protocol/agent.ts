@@ -4,7 +4,7 @@
 import type { DebugProtocol } from "@vscode/debugprotocol";
 
 /** The agent protocol version this adapter speaks (the handshake's `protocol`). */
-export const AGENT_PROTOCOL = 1;
+export const AGENT_PROTOCOL = 2;
 
 /** What an agent says of its process in the handshake. */
 export interface AgentInfo {

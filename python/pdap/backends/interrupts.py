@@ -148,7 +148,7 @@ def _room(frames: int) -> None:
 
 
 def switch_off_watch(backend: Any) -> Callable[[str, Any], None]:
-    """An audit hook (installed once; it stays, inert, once pdap uninstalls). CPython audits
+    """An audit hook (installed once: audit hooks cannot be removed; inert before install()). CPython audits
     "sys.settrace" when it switches tracing off for a thread whose trace function raised
     (trace_trampoline), just before it does: when that is pdap's trace function, for an event of a
     frame that is not calling a function (so not the program's own sys.settrace), the hook hands

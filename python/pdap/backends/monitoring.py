@@ -9,14 +9,11 @@ from __future__ import annotations
 import sys
 from threading import get_ident
 from types import CodeType, FrameType
-from typing import TYPE_CHECKING, Any, Dict, Optional, Set, Tuple
+from typing import Any, Dict, Optional, Set, Tuple
 
 from ..breakpoints import plain_condition
-from .base import NO_LINE, UNKNOWN, Backend
+from .base import NO_LINE, UNKNOWN, Backend, TracerHost
 from .interrupts import from_signal_handler, program_tail, strip_after
-
-if TYPE_CHECKING:
-    from ..debugger import Debugger
 
 mon = sys.monitoring  # type: ignore[attr-defined]
 E = mon.events
@@ -29,7 +26,7 @@ getframe = sys._getframe
 class MonitoringBackend(Backend):
     name = "monitoring"
 
-    def __init__(self, debugger: "Debugger") -> None:
+    def __init__(self, debugger: TracerHost) -> None:
         self.dbg = debugger
         self.for_filename = debugger.breakpoints.for_filename
         self.by_raw_filename = debugger.breakpoints.by_raw_filename
@@ -61,12 +58,6 @@ class MonitoringBackend(Backend):
         mon.register_callback(tool, E.RAISE, self._raise)
         self._set_global_events()
         self.breakpoints_changed()
-
-    def uninstall(self) -> None:
-        if self.tool >= 0:
-            mon.set_events(self.tool, 0)
-            mon.free_tool_id(self.tool)
-            self.tool = -1
 
     # ----- hot path ----------------------------------------------------------------------------
     def _start(self, code: CodeType, offset: int) -> Any:

@@ -10,11 +10,11 @@ import functools
 import sys
 import threading
 from types import CodeType, FrameType
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from ..breakpoints import plain_condition
 from ..sources import code_lines
-from .base import NO_CODE, UNKNOWN, Backend
+from .base import NO_CODE, UNKNOWN, Backend, TracerHost
 from .interrupts import (
     FrameGuard,
     Rearm,
@@ -23,9 +23,6 @@ from .interrupts import (
     strip_after,
     switch_off_watch,
 )
-
-if TYPE_CHECKING:
-    from ..debugger import Debugger
 
 # a generator's 'return' event is a real return only at one of these (at a yield, f_lasti is on the
 # yield, before a 3.9-3.10 YIELD_FROM, or on the RESUME after it on 3.13)
@@ -44,7 +41,7 @@ _audit_hook_added = False  # audit hooks cannot be removed: one per process, ine
 class SettraceBackend(Backend):
     name = "settrace"
 
-    def __init__(self, debugger: "Debugger") -> None:
+    def __init__(self, debugger: TracerHost) -> None:
         self.dbg = debugger
         self.for_filename = debugger.breakpoints.for_filename
         self.by_raw_filename = debugger.breakpoints.by_raw_filename
@@ -97,11 +94,6 @@ class SettraceBackend(Backend):
         """This thread's trace function: every thread's is the same object, installed again as that
         object, so a program that compares sys.gettrace() before and after (regrtest) sees no change."""
         sys.settrace(self.global_tracer)
-
-    def uninstall(self) -> None:
-        self.global_tracer = None  # frame guards (and the audit hook) no longer install it again
-        threading.settrace(None)  # type: ignore[arg-type]
-        sys.settrace(None)
 
     # ----- hot path ----------------------------------------------------------------------------
     def _global_tracer(self) -> Callable[[FrameType, str, Any], Optional[Any]]:
@@ -205,7 +197,7 @@ class SettraceBackend(Backend):
         frame.f_trace = Rearm(  # type: ignore[assignment]  # a callable object
             self, frame, tracer, None if tracer is not None else self.strip_once)
 
-    def _strip_reraised(self, frame: FrameType, arg: Any) -> None:
+    def _strip_reraised(self, arg: Any) -> None:
         """The 'exception' event of an exception that came out of pdap's tracer (re-raised, or
         raised at its very first instruction): its traceback starts here; pdap's part goes."""
         ident = threading.get_ident()
@@ -217,7 +209,7 @@ class SettraceBackend(Backend):
         """The tracer Rearm gives an untraced caller for the exception's arrival, then takes back."""
         try:
             if event == "exception":
-                self._strip_reraised(frame, arg)
+                self._strip_reraised(arg)
             frame.f_trace = None
         except Exception as exc:  # a fault in pdap never reaches the program
             self.dbg.fault("an interrupted call", exc)
@@ -314,7 +306,7 @@ class SettraceBackend(Backend):
                 if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
                     del self._unwinding[threading.get_ident()]  # the exception was handled here
             elif event == "exception":
-                self._strip_reraised(frame, arg)
+                self._strip_reraised(arg)
                 self._on_exception(frame, arg[1])
             elif event == "return":
                 if self.data_codes and id(frame.f_code) in self.data_codes:
