@@ -22,7 +22,7 @@ def main():
     reps, n = int(sys.argv[1]), int(sys.argv[2])
     durations = []
     for _ in range(reps):
-        start = time.perf_counter(); busy(n); durations.append(time.perf_counter() - start)  # STEP
+        start = time.perf_counter(); busy(n); durations.append(time.perf_counter() - start)  # noqa: E702  # STEP
     print("BENCH_STEP_SECONDS " + " ".join("%.6f" % d for d in durations))
 
 

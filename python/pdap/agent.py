@@ -16,6 +16,7 @@ from .debugger import Debugger
 from .errors import ACCESS_DENIED, BAD_ARGUMENTS, INTERNAL, UNKNOWN_REQUEST, WRONG_STATE, RequestError
 from .handlers import LEAVE_COMMANDS, Requests
 from .protocol import HttpRequestRefused, Link, Message, ProtocolError
+
 CONNECT_TIMEOUT = 10.0  # dialing an adapter, and its handshake answer
 HANDSHAKE_TIMEOUT = 5.0  # one deadline for a connection's whole handshake, however it drips in
 # connections still in their handshake: a new one beyond this evicts the oldest, so idle or slow
@@ -176,7 +177,8 @@ class Agent:
             found.sort(key=lambda info: info[0] != socket.AF_INET)  # "localhost": 127.0.0.1 first
             family, kind, proto, _, address = found[0]
         except (socket.gaierror, UnicodeError, IndexError) as exc:
-            raise OSError("pdap: cannot listen on %s:%d: %s" % (host, port, getattr(exc, "strerror", None) or exc)) from None
+            reason = getattr(exc, "strerror", None) or exc
+            raise OSError("pdap: cannot listen on %s:%d: %s" % (host, port, reason)) from None
         server = socket.socket(family, kind, proto)
         try:
             if os.name == "nt":

@@ -154,7 +154,8 @@ def _order(name: str) -> Tuple[int, str]:
 
 
 def _targets(names: Iterable[str], partial: str, end: int, kind: Any) -> List[Dict[str, Any]]:
-    chosen = [name for name in names if name.startswith(partial) and (partial.startswith("_") or not name.startswith("_"))]
+    private_too = partial.startswith("_")
+    chosen = [name for name in names if name.startswith(partial) and (private_too or not name.startswith("_"))]
     chosen.sort(key=_order)
     out = []
     for name in chosen[:MAX_TARGETS]:

@@ -14,10 +14,10 @@ from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import evaluation, isolation, log, variables
-from .errors import BAD_ARGUMENTS, WRONG_STATE, RequestError, UnknownReference
 from .backends.interrupts import from_signal_handler
 from .breakpoints import Breakpoint, BreakpointTable, check_hit
 from .data_breakpoints import DataBreakpoint, DataBreakpoints
+from .errors import BAD_ARGUMENTS, WRONG_STATE, RequestError, UnknownReference
 from .exceptions import ExceptionFilters, exception_info
 from .function_breakpoints import FunctionBreakpoint, FunctionBreakpoints
 from .goto import Jump
@@ -106,7 +106,8 @@ class Debugger:
         self.has_client: Callable[[], bool] = lambda: True  # the agent tells whether a client is linked
         self.filter = CodeFilter()
         self.breakpoints = BreakpointTable()
-        self.breakpoints.on_changed = lambda bp: self.send("breakpoint", {"reason": "changed", "breakpoint": bp.to_dap()})
+        self.breakpoints.on_changed = lambda bp: self.send("breakpoint",
+                                                           {"reason": "changed", "breakpoint": bp.to_dap()})
         self.function_breakpoints = FunctionBreakpoints()
         self.exceptions = ExceptionFilters()
         self.data = DataBreakpoints(self)

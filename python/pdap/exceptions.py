@@ -48,7 +48,8 @@ class ExceptionFilters:
                     problem = exc.msg
                 except (RecursionError, MemoryError, ValueError):
                     problem = "too deeply nested to compile, or not text"
-            results.append({"verified": False, "message": "invalid condition %r: %s" % ((condition or "")[:200], problem)})
+            message = "invalid condition %r: %s" % ((condition or "")[:200], problem)
+            results.append({"verified": False, "message": message})
         self.conditions = conditions
         self.raised = "raised" in conditions
         self.uncaught = "uncaught" in conditions

@@ -19,8 +19,22 @@ from .errors import BAD_ARGUMENTS, REFUSED, RequestError
 from .evaluation import EvaluationError
 from .safe_repr import CLIPBOARD_CHARS, MAX_VALUE_CHARS, REPL_CHARS, Renderer, describe_exception, type_name
 from .user_code import RENDER_TIMEOUT, Guard, Interrupted, TimedOut
-from .variables import (LAZY_TEXT, PROPERTY_HINT, Entry, Group, KeyName, Lazy, More, ReadError, Ref, Scope,
-                        as_operand, list_children, provider, scope_entries)
+from .variables import (
+    LAZY_TEXT,
+    PROPERTY_HINT,
+    Entry,
+    Group,
+    KeyName,
+    Lazy,
+    More,
+    ReadError,
+    Ref,
+    Scope,
+    as_operand,
+    list_children,
+    provider,
+    scope_entries,
+)
 
 if TYPE_CHECKING:
     from .debugger import Debugger
@@ -163,7 +177,8 @@ class Inspector:
         local_ns = locals_writer.namespace(scope.frame)
         return scope_entries(scope.frame, scope.kind, local_ns, scope)
 
-    def describe_all(self, entries: List[Entry], renderer: Renderer, frame: Optional[FrameType]) -> List[Dict[str, Any]]:
+    def describe_all(self, entries: List[Entry], renderer: Renderer,
+                     frame: Optional[FrameType]) -> List[Dict[str, Any]]:
         """Variables for entries, rendered on a helper thread, each within its time bound."""
         plain = renderer.without_user_code()
 
@@ -188,8 +203,9 @@ class Inspector:
         name, value, expr, hint = entry
         value_type = type(value)
         if value_type is Group:
-            return {"name": name, "value": "%d members" % len(value.entries), "variablesReference": self.refs.add(value),
-                    "namedVariables": len(value.entries), "presentationHint": hint}
+            return {"name": name, "value": "%d members" % len(value.entries),
+                    "variablesReference": self.refs.add(value), "namedVariables": len(value.entries),
+                    "presentationHint": hint}
         if value_type is Lazy:
             var: Dict[str, Any] = {"name": name, "value": LAZY_TEXT, "type": "property",
                                    "variablesReference": self.refs.add(value),
@@ -296,7 +312,8 @@ class Inspector:
         mutation = mode == "mutation"
         try:
             if args.get("variablesReference"):
-                target = self._variable_target(self.refs.get(args.get("variablesReference"), "variablesReference"), name)
+                container = self.refs.get(args.get("variablesReference"), "variablesReference")
+                target = self._variable_target(container, name)
             else:
                 frame = self._optional_frame(args)
                 if frame is None:
@@ -382,8 +399,8 @@ class Inspector:
             if item.kind == "globals":
                 frame.f_globals[name] = value
                 return name if frame.f_locals is frame.f_globals else "globals()[%r]" % name
-            raise RequestError("the %s scope cannot be changed" % ("Return Value" if item.kind == "return" else "Exception"),
-                               REFUSED)
+            scope = "Return Value" if item.kind == "return" else "Exception"
+            raise RequestError("the %s scope cannot be changed" % scope, REFUSED)
         if isinstance(item, Ref):
             try:
                 return provider(item.value).set_child(item, name, value)

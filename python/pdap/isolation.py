@@ -81,7 +81,8 @@ class imports:
                 continue
             if not _is_stdlib_module(module) and _names_stdlib(name):
                 self._set_aside[name] = sys.modules.pop(name)
-        sys.path[:] = [_PDAP_ROOT] + [entry for entry in self._path if isinstance(entry, str) and _is_stdlib_entry(entry)]
+        stdlib = [entry for entry in self._path if isinstance(entry, str) and _is_stdlib_entry(entry)]
+        sys.path[:] = [_PDAP_ROOT] + stdlib
         return self
 
     def __exit__(self, *exc_info):

@@ -125,6 +125,8 @@ _K_SCALAR, _K_INT, _K_STR, _K_BYTES, _K_BYTEARRAY = range(5)
 _K_LIST, _K_TUPLE, _K_SET, _K_FROZENSET, _K_DICT, _K_DEQUE, _K_DEFAULTDICT, _K_NAMED_DICT = range(5, 13)
 _K_ARRAY, _K_NAMEDTUPLE, _K_DATACLASS, _K_NAMESPACE, _K_C, _K_USER, _K_DEFAULT, _K_NUMPY = range(13, 21)
 _K_MAPPINGPROXY, _K_DATAFRAME, _K_SERIES = 21, 22, 23
+# what a container that contains itself shows where it recurs
+_RECURSIVE_MARK = {_K_LIST: "[...]", _K_DICT: "{...}", _K_DEFAULTDICT: "{...}", _K_NAMED_DICT: "{...}"}
 
 
 class PerClass:
@@ -264,7 +266,7 @@ class Renderer:
         elif depth >= MAX_DEPTH:
             out.put("...")
         elif id(v) in active:
-            out.put({_K_LIST: "[...]", _K_DICT: "{...}", _K_DEFAULTDICT: "{...}", _K_NAMED_DICT: "{...}"}.get(kind, "..."))
+            out.put(_RECURSIVE_MARK.get(kind, "..."))
         else:
             active.add(id(v))
             try:
@@ -377,7 +379,8 @@ class Renderer:
         fields = lookup(klass, "__dataclass_fields__")
         pairs = []
         for field in fields.values():
-            if getattr(field, "repr", True) and getattr(getattr(field, "_field_type", None), "name", "_FIELD") == "_FIELD":
+            kind_of_field = getattr(getattr(field, "_field_type", None), "name", "_FIELD")
+            if getattr(field, "repr", True) and kind_of_field == "_FIELD":
                 value = static_attribute(v, field.name)
                 if value is _MISSING:
                     self._call_repr(v, klass, _K_USER, out)  # a field we cannot read without running code

@@ -21,9 +21,18 @@ from types import FrameType
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from .errors import BAD_ARGUMENTS, REFUSED, RequestError, UnknownReference
-
-from .safe_repr import (_MISSING, C_FUNCTION_TYPES, PerClass, Renderer, _type_dict, _type_module, _type_mro, describe_exception,
-                        lookup, type_name)
+from .safe_repr import (
+    _MISSING,
+    C_FUNCTION_TYPES,
+    PerClass,
+    Renderer,
+    _type_dict,
+    _type_module,
+    _type_mro,
+    describe_exception,
+    lookup,
+    type_name,
+)
 
 KEY_CHARS = 200
 UNPAGED_LIMIT = 1000  # children sent when a client asks for a big container without start/count
@@ -652,7 +661,8 @@ def class_entries(ref: Ref) -> List[Entry]:
     return _with_groups(regular, special, functions, [], ref)
 
 
-def namespace_entries(items: List[Tuple[str, Any]], expr_of: Callable[[str], Optional[str]], parent: Any) -> List[Entry]:
+def namespace_entries(items: List[Tuple[str, Any]], expr_of: Callable[[str], Optional[str]],
+                      parent: Any) -> List[Entry]:
     """A scope or a module's namespace: dunders, functions and classes grouped after the rest."""
     regular: List[Entry] = []
     special: List[Entry] = []

@@ -77,7 +77,7 @@ class MonitoringBackend(Backend):
                 self._data_events(code)
         except BaseException as exc:
             if not isinstance(exc, Exception) or from_signal_handler(exc):
-                raise self._interrupted(exc)  # a signal handler's: the program's
+                raise self._interrupted(exc)  # noqa: B904  # a signal handler's: the program's
             self.dbg.fault("a function start", exc)  # a fault in pdap never reaches the program
         # LINE events stay on where set; this code's later starts need no callback (breakpoint
         # changes call restart_events, which brings PY_START back once per code object)
@@ -127,7 +127,7 @@ class MonitoringBackend(Backend):
             return self._on_line(hit, False)
         except BaseException as exc:
             if not isinstance(exc, Exception) or from_signal_handler(exc):
-                raise self._interrupted(exc)  # a signal handler's: the program's
+                raise self._interrupted(exc)  # noqa: B904  # a signal handler's: the program's
             self.dbg.fault("a line event", exc)  # a fault in pdap never reaches the program
             return DISABLE
 
@@ -150,7 +150,7 @@ class MonitoringBackend(Backend):
             try:
                 self.dbg.on_data_return(getframe(1))
             except BaseException as exc:  # a signal handler's exception (or one a stop kept): the program's
-                raise self._interrupted(exc)
+                raise self._interrupted(exc)  # noqa: B904  # the program's own exception, as it was (no __cause__ set)
         if self.dbg.steps:
             self._leave("return", value)
         return None
@@ -170,7 +170,7 @@ class MonitoringBackend(Backend):
             if dbg.steps:
                 self.dbg.on_leave(sys._getframe(1), "unwind")
         except BaseException as raised:  # a signal handler's exception: the program's
-            raise self._interrupted(raised)
+            raise self._interrupted(raised)  # noqa: B904  # the program's own exception, as it was (no __cause__ set)
         return None
 
     def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
@@ -183,14 +183,14 @@ class MonitoringBackend(Backend):
             if dbg.exceptions.raised:
                 dbg.on_exception_raised(sys._getframe(1), exc)
         except BaseException as raised:  # a signal handler's exception: the program's
-            raise self._interrupted(raised)
+            raise self._interrupted(raised)  # noqa: B904  # the program's own exception, as it was (no __cause__ set)
         return None
 
     def _leave(self, kind: str, value: Any = None) -> None:
         try:
             self.dbg.on_leave(sys._getframe(2), kind, value)
         except BaseException as exc:  # a signal handler's exception (or one a stop kept): the program's
-            raise self._interrupted(exc)
+            raise self._interrupted(exc)  # noqa: B904  # the program's own exception, as it was (no __cause__ set)
 
     # ----- instrumentation changes (rare) --------------------------------------------------------
     def _set_global_events(self) -> None:

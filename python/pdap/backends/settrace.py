@@ -32,7 +32,8 @@ _RETURN_OPS = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if n
 # (2: a yield from, 3: an await)
 _YIELD_FROM = dis.opmap.get("YIELD_FROM", -1)
 _RESUME = dis.opmap.get("RESUME", -1)
-_GENERATOR_FLAGS = 0x0020 | 0x0080 | 0x0100 | 0x0200  # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
+# CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
+_GENERATOR_FLAGS = 0x0020 | 0x0080 | 0x0100 | 0x0200
 
 
 _audit_hook_added = False  # audit hooks cannot be removed: one per process, inert when not installed
@@ -67,7 +68,8 @@ class SettraceBackend(Backend):
             return tracer
 
         self.new_tracer = new_tracer
-        self.last_code: Tuple[Optional[CodeType], Any] = NO_CODE  # the last line event's code and its file's breakpoints
+        # the last line event's code and its file's breakpoints
+        self.last_code: Tuple[Optional[CodeType], Any] = NO_CODE
         self.global_tracer: Optional[Callable[[FrameType, str, Any], Optional[Any]]] = None
         # per thread: a program's exception pdap re-raised from its tracer, until its 'exception'
         # event takes pdap's frames out of its traceback
