@@ -114,10 +114,16 @@ describe("a live agent", { skip: target ? false : "no Python present" }, () => {
     assert.equal(frame.success, false);
     const error = (frame.body as { error: { id: number; showUser: boolean } }).error;
     assert.equal(error.id, ErrorId.unknownReference);
-    assert.equal(error.showUser, true);
-    // an argument of the wrong type
+    assert.equal(error.showUser, false, "scopes fails in place: VS Code asks while a stop ends");
+    // an argument of the wrong type: a pop-up says so
     const wrong = await client.connection.rawRequest("setBreakpoints", { source: { path: 42 } });
-    assert.equal((wrong.body as { error: { id: number } }).error.id, ErrorId.badArguments);
+    assert.deepEqual(
+      { id: errorOf(wrong).id, showUser: errorOf(wrong).showUser },
+      { id: ErrorId.badArguments, showUser: true },
+    );
+    // a thread that does not exist
+    const thread = await client.connection.rawRequest("stackTrace", { threadId: 987654 });
+    assert.equal(errorOf(thread).id, ErrorId.unknownReference);
     await client.request("setBreakpoints", { source: { path: basics.path }, breakpoints: [] });
     await client.request("continue", { threadId: stop.threadId });
     assert.equal(await scenario.exitCode(), 0);
