@@ -2,7 +2,7 @@
 // configurationDone ordering and disconnect; everything else is relayed to the agent, with paths
 // mapped between the client's files and the debuggee's.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
@@ -29,6 +29,7 @@ import { AttachedDebuggee, type Debuggee, LaunchedDebuggee, TerminalDebuggee } f
 import { agentCommand, agentEnvironmentDelta, LaunchedProgram } from "./launcher.js";
 import { PathMapper } from "./pathMapping.js";
 import { initializeFirst } from "./requestGates.js";
+import { SourceView } from "./sourceView.js";
 import { earlyExitError, watchProcessExit } from "./startFailure.js";
 import { markUnloaded } from "./unloadedFiles.js";
 
@@ -81,11 +82,8 @@ export class DebugSession {
   private debuggee: Debuggee | undefined;
   private emptyStdinNoted = false;
   private mode: "launch" | "attach" | undefined;
-  private mapper = new PathMapper([]);
-  private readonly remoteSources = new Map<number, string>();
-  private readonly sourceRefs = new Map<string, number>();
-  private readonly localExists = new Map<string, boolean>();
-  private nextSourceRef = 1;
+  /** the client's view of the debuggee's files: path mapping, remote-only sources */
+  private sources = new SourceView();
   /** aborted when the client disconnects or goes: an attach still waiting for an agent gives up */
   private readonly ending = new AbortController();
   private children: ChildAnnouncements | undefined;
@@ -236,7 +234,7 @@ export class DebugSession {
   private async attach(config: AttachConfig): Promise<undefined> {
     this.beginSession("attach");
     this.config = { attach: config };
-    this.mapper = new PathMapper(config.pathMappings);
+    this.sources = new SourceView(new PathMapper(config.pathMappings));
     const agent = config.connect
       ? await connectToAgent(
           config.connect.host,
@@ -258,7 +256,7 @@ export class DebugSession {
       showReturnValue: config.showReturnValue,
       // launch gets output from the process's pipes; an attached program's output is teed by the agent
       teeOutput: config.redirectOutput,
-      remoteRoots: this.mapper.remoteRoots,
+      remoteRoots: this.sources.mapper.remoteRoots,
       logDirectory: this.logDirectory(config.logToFile),
       record: config.record,
       recordMemory: config.recordMemory,
@@ -335,7 +333,7 @@ export class DebugSession {
     const roots = (body as { remoteRoots?: Record<string, unknown> } | undefined)?.remoteRoots;
     if (!roots || typeof roots !== "object") return;
     for (const [root, real] of Object.entries(roots)) {
-      if (typeof real === "string") this.mapper.addRemoteAlias(root, real);
+      if (typeof real === "string") this.sources.mapper.addRemoteAlias(root, real);
     }
   }
 
@@ -431,7 +429,7 @@ export class DebugSession {
     // VS Code still asks for variables, scopes... of a stop while the program ends: no pop-up
     const agent = this.requireAgent(command, !quiet);
     const response = await agent.connection
-      .rawRequest(command, this.remoteArguments(request))
+      .rawRequest(command, this.sources.remoteArguments(request.arguments))
       .catch((error: Error) => {
         // the program ended while the request was on its way
         throw new DapError(error.message, { id: ErrorId.noProgram, command, showUser: !quiet });
@@ -440,7 +438,7 @@ export class DebugSession {
       const error = DapError.fromResponse(response, command);
       throw new DapError(error.message, { id: error.id, command, showUser: error.showUser && !quiet });
     }
-    if (command === "stackTrace") this.localizeFrames(response.body as BodyOf<"stackTrace">);
+    if (command === "stackTrace") this.sources.localizeFrames(response.body as BodyOf<"stackTrace">);
     if (isBreakpointRequest(command)) this.breakpoints.remember(command, request.arguments);
     return response.body;
   }
@@ -461,7 +459,7 @@ export class DebugSession {
     const localPath = args.source?.path;
     const remoteArgs =
       typeof localPath === "string"
-        ? { ...args, source: { ...args.source, path: this.mapper.toRemote(localPath) } }
+        ? { ...args, source: { ...args.source, path: this.sources.toRemote(localPath) } }
         : args;
     const { body } = await agent.request("setBreakpoints", remoteArgs);
     if (this.mode === "attach" && remoteArgs.source?.path) {
@@ -473,66 +471,14 @@ export class DebugSession {
     return body;
   }
 
-  /** A request's `source.path` (breakpointLocations, gotoTargets…) is a local path: send the remote one. */
-  private remoteArguments(request: DebugProtocol.Request): object | undefined {
-    const args = request.arguments as { source?: { path?: unknown } } | undefined;
-    const local = args?.source?.path;
-    if (this.mapper.isIdentity || typeof local !== "string") return request.arguments;
-    return { ...args, source: { ...args?.source, path: this.mapper.toRemote(local) } };
-  }
-
   /** The text of a remote-only file (a sourceReference from a stack frame), read by the agent. */
   private async source(args: DebugProtocol.SourceArguments): Promise<BodyOf<"source">> {
-    const ref = args.source?.sourceReference || args.sourceReference;
-    const path = args.source?.path;
-    const remote = ref
-      ? this.remoteSources.get(ref)
-      : typeof path === "string"
-        ? this.mapper.toRemote(path)
-        : undefined;
-    if (!remote) {
-      throw new DapError(
-        ref ? `unknown sourceReference ${ref}` : "source needs a sourceReference or source.path",
-        { id: ref ? ErrorId.unknownReference : ErrorId.badArguments },
-      );
-    }
+    const remote = this.sources.remotePathOf(args);
     const response = await this.requireAgent("source").request("source", {
       source: { path: remote },
       sourceReference: 0,
     });
     return response.body;
-  }
-
-  private localizeFrames(body: DebugProtocol.StackTraceResponse["body"]): void {
-    for (const frame of body.stackFrames ?? []) {
-      if (frame.source) frame.source = this.localizeSource(frame.source);
-    }
-  }
-
-  /**
-   * A remote path as the client sees it: the mapped local file when there is one, else a
-   * sourceReference whose text the agent serves (files that exist only on the remote side).
-   */
-  private localizeSource(source: DebugProtocol.Source): DebugProtocol.Source {
-    if (!source.path || this.mapper.isIdentity) return source;
-    const local = this.mapper.toLocal(source.path);
-    if (local && this.existsLocally(local)) return { ...source, path: local };
-    let ref = this.sourceRefs.get(source.path);
-    if (ref === undefined) {
-      ref = this.nextSourceRef++;
-      this.remoteSources.set(ref, source.path);
-      this.sourceRefs.set(source.path, ref);
-    }
-    return { ...source, sourceReference: ref, origin: `remote: ${source.path}` };
-  }
-
-  private existsLocally(local: string): boolean {
-    let exists = this.localExists.get(local);
-    if (exists === undefined) {
-      exists = existsSync(local);
-      this.localExists.set(local, exists);
-    }
-    return exists;
   }
 
   private relayEvent(event: DebugProtocol.Event): void {
@@ -543,11 +489,11 @@ export class DebugSession {
       return;
     }
     if (event.event === "loadedSource" && body?.source) {
-      body.source = this.localizeSource(body.source as DebugProtocol.Source);
+      body.source = this.sources.localize(body.source as DebugProtocol.Source);
     }
     if (event.event === "breakpoint" && body?.breakpoint) {
       const bp = body.breakpoint as DebugProtocol.Breakpoint;
-      if (bp.source) bp.source = this.localizeSource(bp.source);
+      if (bp.source) bp.source = this.sources.localize(bp.source);
     }
     this.client.sendEvent(event.event, body);
   }
