@@ -4,11 +4,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { DebugProtocol } from "@vscode/debugprotocol";
 import { CAPABILITIES } from "../src/adapter/capabilities.js";
 import { DapClient } from "../src/client/client.js";
 import { DapConnection, DapError } from "../src/dap/connection.js";
@@ -172,5 +174,49 @@ describe("a fault inside pdap", () => {
       server.close();
       rmSync(logs, { recursive: true, force: true });
     }
+  });
+});
+
+describe("an agent that answers fewer requests than declared (another pdap version)", () => {
+  it("is forwarded only what it listed, and the client is told which capabilities it lacks", async (t) => {
+    const client = DapClient.spawnAdapter();
+    t.after(() => client.disconnect());
+    await client.initialize();
+    const waiting = client.waitFor<DebugProtocol.OutputEvent>("output", (event) =>
+      /waiting for a pdap agent on 127\.0\.0\.1:\d+/.test(event.body.output),
+    );
+    const lacking = client.waitFor<DebugProtocol.CapabilitiesEvent>("capabilities");
+    const initialized = client.waitFor("initialized");
+    const attached = client.request("attach", { listen: { host: "127.0.0.1", port: 0 } });
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec((await waiting).body.output)?.[1]);
+    // the agent's side of the link, written with pdap's own DAP connection: it answers what it lists
+    const socket = net.connect(port, "127.0.0.1");
+    t.after(() => socket.destroy());
+    const agent = new DapConnection(socket, socket, "older agent");
+    const asked: string[] = [];
+    agent.onRequest("configure", () => undefined);
+    agent.onRequest("configurationDone", () => undefined);
+    agent.onRequest("threads", () => {
+      asked.push("threads");
+      return { threads: [{ id: 1, name: "MainThread" }] };
+    });
+    agent.onRequest("disconnect", () => undefined);
+    const commands = ["configurationDone", "threads", "continue", "next", "stepIn", "stepOut", "pause"];
+    await agent.request("handshake", {
+      ...{ protocol: AGENT_PROTOCOL, pid: 4242, python: "3.12.0", implementation: "cpython" },
+      ...{ executable: "python3", cwd: "/", argv: ["old.py"], backend: "settrace", commands, token: "" },
+    });
+    await initialized;
+    await client.request("configurationDone");
+    await attached;
+    const { capabilities } = (await lacking).body;
+    assert.equal(capabilities.supportsStepBack, false);
+    assert.equal(capabilities.supportsDataBreakpoints, false);
+    assert.equal(capabilities.supportsConfigurationDoneRequest, undefined, "it answers configurationDone");
+    assert.deepEqual((await client.request("threads")).threads, [{ id: 1, name: "MainThread" }]);
+    const refused = await client.connection.rawRequest("stepBack", { threadId: 1 });
+    assert.equal(errorOf(refused).id, ErrorId.unknownRequest);
+    assert.match(refused.message ?? "", /does not answer 'stepBack'/);
+    assert.deepEqual(asked, ["threads"], "nothing it did not list reached it");
   });
 });

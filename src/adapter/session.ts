@@ -8,7 +8,12 @@ import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { type DapConnection, DapError } from "../dap/connection.js";
-import { type AgentCommand, type AgentOptions, isAgentCommand } from "../protocol/agent.js";
+import {
+  type AgentCommand,
+  type AgentOptions,
+  capabilitiesLacking,
+  isAgentCommand,
+} from "../protocol/agent.js";
 import { isBreakpointRequest } from "../protocol/breakpoints.js";
 import { ErrorId } from "../protocol/errors.js";
 import type { BodyOf } from "../protocol/requests.js";
@@ -353,6 +358,9 @@ export class DebugSession {
     });
     const configured = await agent.request("configure", options);
     this.learnRemoteRoots(configured.body);
+    // announced at initialize from the declaration: an agent that answers less says so here
+    const lacking = capabilitiesLacking(agent.info.commands);
+    if (Object.keys(lacking).length > 0) this.client.sendEvent("capabilities", { capabilities: lacking });
     this.client.sendEvent("process", {
       name: agent.info.argv?.[0] ?? "python",
       systemProcessId: agent.info.pid,

@@ -172,6 +172,22 @@ export function isAgentCommand(command: string): command is AgentCommand {
   return Object.hasOwn(AGENT_REQUESTS, command);
 }
 
+/**
+ * The flags an agent that answers only `commands` cannot back (false each): those of the declared
+ * requests it lacks, unless another request it answers gives the flag too. An agent of this pdap
+ * answers them all; an older or newer one may not, and the client is then told (capabilities event).
+ */
+export function capabilitiesLacking(commands: readonly string[]): DebugProtocol.Capabilities {
+  const given = new Set<string>();
+  const lacking = new Set<string>();
+  for (const [command, flags] of Object.entries(AGENT_REQUESTS) as Array<[string, readonly Flag[]]>) {
+    for (const flag of flags) (commands.includes(command) ? given : lacking).add(flag);
+  }
+  const flags: DebugProtocol.Capabilities = {};
+  for (const flag of lacking) if (!given.has(flag)) (flags as Record<string, boolean>)[flag] = false;
+  return flags;
+}
+
 /** The capability flags the agent's requests give (true each). */
 export function agentCapabilities(): DebugProtocol.Capabilities {
   const flags: DebugProtocol.Capabilities = {};
