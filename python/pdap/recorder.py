@@ -53,7 +53,7 @@ BIG_INT = 1 << 128  # ints beyond are rendered at once (their memory), as are lo
 # values (its tuple, the values tuple and the atoms it keeps); an activation; a rendered text
 # (besides its characters); a dropped chunk's folding is not counted (it replaces what it drops)
 SLOT_COST = 13
-RECORD_COST = 120
+RECORD_COST = 100
 ACTIVATION_COST = 260
 ENTRY_COST = 120
 MAX_CHUNK = 8192  # events per chunk at most
@@ -214,6 +214,18 @@ def _fingerprint(value: Any, klass: type) -> Any:
         return None
 
 
+_STR = {str}
+_NO_TYPES: Set[type] = set()
+_is_str = str.__instancecheck__
+
+
+def _chars(items: Any, types: Set[type]) -> int:
+    """The characters of the strs among items (exact types: no code of the program's runs)."""
+    if types == _STR:
+        return sum(map(len, items))
+    return sum(map(len, filter(_is_str, items)))
+
+
 def _nested(value: Any, klass: type) -> bool:
     """Whether a container shows an item that is itself a mutable container."""
     try:
@@ -226,6 +238,8 @@ def _nested(value: Any, klass: type) -> bool:
         return True
 
 
+_NO_NAMES: frozenset = frozenset()
+
 # an activation (one run of a frame), shared by all its records: a list indexed by these
 A_FID = 0  # id(frame): its frame while it runs
 A_SERIAL = 1  # unique in the recording
@@ -235,14 +249,14 @@ A_PREV = 4  # the line of its last event (None: none yet)
 A_CALLEE = 5  # a callee ran since its last event (the containers its locals hold may have changed)
 A_TABLE = 6  # prev line -> what to read (CodeInfo.table for its current A_MUT)
 A_MUT = 7  # the names whose last value was a container (read again after a line naming them)
-A_PRINTS = 8  # name -> (id, fingerprint, entry) of the last value rendered
+A_PRINTS = 8  # name -> (id, fingerprint, entry) of the last value rendered (None: none yet)
 A_END = 9  # the position of its last event once it ended, else None
 A_BASE = 10  # its locals before the first record kept (what dropped chunks had set), or None
 
 
 class CodeInfo:
     """What a code object's records need, made once per code object."""
-    __slots__ = ("code", "filename", "name", "stores", "loads", "always", "module_level", "tables")
+    __slots__ = ("code", "filename", "name", "stores", "loads", "always", "module_level", "tables", "plain")
 
     def __init__(self, code: CodeType) -> None:
         self.code = code  # held: keeps id(code) unique (it is the program's code, not its data)
@@ -251,6 +265,7 @@ class CodeInfo:
         self.stores, self.loads, self.always = line_names(code)
         self.module_level = code.co_name == "<module>"
         self.tables: Dict[Any, Dict[Any, Any]] = {}  # (A_MUT, after a callee) -> {prev line: read}
+        self.plain = self.table(_NO_NAMES, False)  # no local holds a container
 
     def table(self, mut: frozenset, callee: bool) -> Dict[Any, Any]:
         key = (mut, callee)
@@ -518,6 +533,10 @@ class ThreadLog:
             view = self._view = View(self)
         return view
 
+    def count(self) -> int:
+        """How many events are kept."""
+        return self.closed_events + len(self.ev)
+
     def position(self) -> int:
         """The position of the next event, counted from the start of the recording."""
         return self.dropped + self.closed_events + len(self.ev)
@@ -583,7 +602,6 @@ class ThreadLog:
 
 
 _serials = itertools.count(1)
-_NO_NAMES: frozenset = frozenset()
 
 
 class Scope:
@@ -647,6 +665,8 @@ class Recorder:
         self._hook: Optional[MonitoringHook] = None
         # a line event (settrace: line(frame, lineno); sys.monitoring's LINE callback: line(code, lineno))
         self.line: Callable[[Any, int], None] = self._make_line()
+        # the settrace backend's hook: trace_event(frame, event, arg) for each event of a traced frame
+        self.trace_event: Callable[[FrameType, str, Any], None] = self._make_trace_event()
 
     # ----- switching --------------------------------------------------------------------------
     def start(self, spec: Union[bool, List[str]], limit: Optional[int] = None) -> None:
@@ -781,26 +801,29 @@ class Recorder:
         head: Any
         if klass is dict:
             head = value if n <= MAX_ITEMS else dict(itertools.islice(value.items(), MAX_ITEMS))
-            types = set(map(type, head))
-            types.update(map(type, head.values()))
+            key_types = set(map(type, head))
+            value_types = set(map(type, head.values()))
+            types = key_types | value_types
         else:
             head = value[:MAX_ITEMS] if klass is list or klass is tuple else list(itertools.islice(value, MAX_ITEMS))
-            types = set(map(type, head))
+            types = key_types = set(map(type, head))
+            value_types = _NO_TYPES
         if not types <= _FLAT:
             if types != _TUPLE or klass is dict:
                 return None
-            for item in head:  # a list of records: tuples of numbers and short strings
-                inner = set(map(type, item))
-                if not inner <= _FLAT or len(item) > MAX_ITEMS:
-                    return None
-                if str in inner and sum(len(s) for s in item if type(s) is str) > VALUE_CHARS * 4:
-                    return None
+            # a list of records: tuples of numbers and short strings
+            if max(map(len, head)) > MAX_ITEMS:
+                return None
+            inner = set(map(type, itertools.chain.from_iterable(head)))
+            if not inner <= _FLAT:
+                return None
+            if str in inner and _chars(itertools.chain.from_iterable(head), inner) > VALUE_CHARS * 4:
+                return None
             types = set()
         if str in types:
-            strings = head.values() if klass is dict else head
-            if sum(len(s) for s in strings if type(s) is str) > VALUE_CHARS * 4:
+            if str in key_types and _chars(head, key_types) > VALUE_CHARS * 4:
                 return None
-            if klass is dict and sum(len(s) for s in head if type(s) is str) > VALUE_CHARS * 4:
+            if str in value_types and _chars(head.values(), value_types) > VALUE_CHARS * 4:
                 return None
         text = repr(head)
         if n > MAX_ITEMS:
@@ -873,12 +896,12 @@ class Recorder:
 
         return line
 
-    def _hook_failed(self, exc: BaseException) -> None:
+    def _hook_failed(self, exc: BaseException, where: str = "recording a line") -> None:
         hook = self._hook
         if hook is None:
             _reraise_program(exc)
             return
-        hook._fail("recording a line", exc)
+        hook._fail(where, exc)
 
     def _info(self, code: CodeType) -> CodeInfo:
         info = self._infos.get(id(code))
@@ -952,7 +975,12 @@ class Recorder:
             if module_level and name[:2] == "__":
                 continue
             names.append(name)
-            values.append(raw(log, act, name, value, type(value)))
+            klass = type(value)
+            if klass in _FIXED or (klass is int and -BIG_INT < value < BIG_INT) or (
+                    klass is str and len(value) <= VALUE_CHARS):
+                values.append(value)
+            else:
+                values.append(raw(log, act, name, value, klass))
         log.ev_append((act, tuple(names), tuple(values), "call"))
 
     def _not_container(self, act: List[Any], name: str) -> None:
@@ -970,6 +998,8 @@ class Recorder:
             return value
         vid = id(value)
         prints = act[A_PRINTS]
+        if prints is None:
+            prints = act[A_PRINTS] = {}
         old = prints.get(name)
         if klass in _CONTAINERS:
             # the identity of the items shown, and the length: unchanged, so is the text
@@ -1036,9 +1066,11 @@ class Recorder:
             stack.pop()[A_END] = log.position()
         if stack:
             self._callee_ran(stack[-1])  # the caller: a callee may change what its locals refer to
-        info = self._info(frame.f_code)
-        act = [fid, next(_serials), len(stack), info, None, False, info.table(_NO_NAMES, False), _NO_NAMES,
-               {}, None, None]
+        code = frame.f_code
+        info = self._infos.get(id(code))
+        if info is None or info.code is not code:
+            info = self._info(code)
+        act = [fid, next(_serials), len(stack), info, None, False, info.plain, _NO_NAMES, None, None, None]
         stack.append(act)
         log.top = act
         log.activations += 1
@@ -1051,17 +1083,47 @@ class Recorder:
             act[A_TABLE] = act[A_INFO].table(act[A_MUT], True)
 
     def leave(self, frame: FrameType, value: Any, kind: int = RETURN) -> None:
+        """A return (settrace's "return" event; sys.monitoring's PY_RETURN and PY_YIELD: _make_return)."""
         log = self.logs.get(threading.get_ident())
         if log is None or log.ignored or not self.on:
             return
         act = log.top
         if act is None or act[A_FID] != id(frame):
             return
+        self._left(log, act, frame, value)
+
+    def _make_return(self) -> Callable[[CodeType, int, Any], Any]:
+        rec = self
+        logs_get = self.logs.get
+        get_ident = threading.get_ident
+        getframe = sys._getframe
+
+        def returned(code: CodeType, offset: int, value: Any) -> Any:
+            try:
+                frame = getframe(1)
+                log = logs_get(get_ident())
+                if log is None or log.ignored:
+                    return None
+                act = log.top
+                if act is None or act[0] != id(frame):
+                    return None
+                rec._left(log, act, frame, value)
+            except BaseException as exc:
+                rec._hook_failed(exc, "recording a return")
+            return None
+
+        return returned
+
+    def _left(self, log: ThreadLog, act: List[Any], frame: FrameType, value: Any) -> None:
         stack = log.stack
         stack.pop()
         log.top = stack[-1] if stack else None
         act[A_END] = log.position()
-        log.ev_append((kind, act, self._value(log, value) if kind == RETURN else value))
+        klass = type(value)
+        if not (klass in _FIXED or (klass is int and -BIG_INT < value < BIG_INT) or (
+                klass is str and len(value) <= VALUE_CHARS)):
+            value = self._value(log, value)
+        log.ev_append((RETURN, act, value))
         log.ln_append(frame.f_lineno or 0)
         if len(log.ev) >= log.chunk_size:
             log.close_chunk()
@@ -1083,21 +1145,33 @@ class Recorder:
         if len(log.ev) >= log.chunk_size:
             log.close_chunk()
 
-    def trace_event(self, frame: FrameType, event: str, arg: Any) -> None:
+    def _make_trace_event(self) -> Callable[[FrameType, str, Any], None]:
         """The settrace backend's hook: one event of a traced frame (called only while recording)."""
-        try:
-            if not self.in_scope(frame.f_code, frame):
-                return
-            if event == "line":
-                self.line(frame, frame.f_lineno)
-            elif event == "return":
-                self.leave(frame, arg)
-            elif event == "exception":
-                self.exception(frame, arg[1])
-        except Exception as exc:
-            if from_signal_handler(exc):
-                raise  # the program's: the backend's tracer raises it in the program's frame
-            self.dbg.fault("recording", exc)
+        rec = self
+        decided_get = self._decided.get  # never replaced (cleared)
+        line = self.line
+
+        def trace_event(frame: FrameType, event: str, arg: Any) -> None:
+            try:
+                code = frame.f_code
+                known = decided_get(id(code))
+                if known is None or known[0] is not code:
+                    if not rec.in_scope(code, frame):
+                        return
+                elif not known[1]:
+                    return
+                if event == "line":
+                    line(frame, frame.f_lineno)
+                elif event == "return":
+                    rec.leave(frame, arg)
+                elif event == "exception":
+                    rec.exception(frame, arg[1])
+            except Exception as exc:
+                if from_signal_handler(exc):
+                    raise  # the program's: the backend's tracer raises it in the program's frame
+                rec.dbg.fault("recording", exc)
+
+        return trace_event
 
 
 class MonitoringHook:
@@ -1122,8 +1196,9 @@ class MonitoringHook:
                 raise RuntimeError("no free sys.monitoring tool id for the recorder")
             mon.register_callback(self.tool, E.PY_START, self._start)
             mon.register_callback(self.tool, E.LINE, self.rec.line)
-            mon.register_callback(self.tool, E.PY_RETURN, self._return)
-            mon.register_callback(self.tool, E.PY_YIELD, self._return)
+            returned = self.rec._make_return()
+            mon.register_callback(self.tool, E.PY_RETURN, returned)
+            mon.register_callback(self.tool, E.PY_YIELD, returned)
             mon.register_callback(self.tool, E.RAISE, self._raise)
         self.codes.clear()
         self.in_scope_ids.clear()
@@ -1171,13 +1246,6 @@ class MonitoringHook:
         except BaseException as exc:
             self._fail("recording a function start", exc)
         return sys.monitoring.DISABLE  # type: ignore[attr-defined]
-
-    def _return(self, code: CodeType, offset: int, value: Any) -> Any:
-        try:
-            self.rec.leave(sys._getframe(1), value)
-        except BaseException as exc:
-            self._fail("recording a return", exc)
-        return None
 
     def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
         if id(code) in self.in_scope_ids:

@@ -197,16 +197,16 @@ class Timeline:
     def _summary(self) -> List[Dict[str, Any]]:
         out = []
         for ident, log in list(self.rec.logs.items()):
-            if log.ignored or not log.events:
+            if log.ignored or not log.count():
                 continue
-            out.append({"threadId": self.dbg.thread_id(ident), "events": len(log.events),
+            out.append({"threadId": self.dbg.thread_id(ident), "events": log.count(),
                         "dropped": log.dropped, "bytes": log.size})
         return out
 
     # ----- positions -----------------------------------------------------------------------------
     def _log(self, ident: int) -> ThreadLog:
         log = self.rec.logs.get(ident)
-        if log is None or log.ignored or not log.events:
+        if log is None or log.ignored or not log.count():
             raise LookupError("nothing was recorded on this thread%s" % (
                 "" if self.rec.on else " (recording is off: launch with \"record\": true, or `record on`)"))
         return log
