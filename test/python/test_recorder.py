@@ -112,5 +112,80 @@ class Recording(unittest.TestCase):
         self.assertLessEqual(log.size, 2000)
 
 
+    def test_a_dropped_chunk_leaves_the_locals_of_a_frame_still_shown(self) -> None:
+        values = list(range(300))
+        self.run_recorded(values)
+        def shown(events):  # ids differ from run to run
+            return [(event.kind, event.line, {name: entry[:2] for name, entry in event.locals.items()},
+                     [change[:3] for change in event.changes]) for event in events]
+
+        full = shown(next(iter(self.rec.logs.values())).events)
+        self.rec.logs.clear()
+        self.rec.limit = 6000
+        self.run_recorded(values)
+        log = next(iter(self.rec.logs.values()))
+        self.assertGreater(log.dropped, 0)
+        kept = shown(log.events)
+        self.assertEqual(kept, full[log.dropped:], "the same locals at every event kept")
+
+    def test_nothing_recorded_keeps_the_program_s_objects_alive(self) -> None:
+        import gc
+        import weakref
+
+        class Thing:
+            pass
+
+        def make():
+            thing = Thing()
+            items = [thing, 2]
+            n = 7
+            return weakref.ref(thing)
+
+        self.rec.scope = Scope(True, lambda code: code is make.__code__, lambda code: False)
+        sys.settrace(self.tracer())
+        try:
+            ref = make()
+        finally:
+            sys.settrace(None)
+        gc.collect()
+        self.assertIsNone(ref(), "the object died with its frame")
+        events = list(next(iter(self.rec.logs.values())).events)
+        last = [event for event in events if event.kind == LINE][-1]
+        self.assertRegex(last.locals["thing"][0], r"^<.*Thing object at 0x[0-9a-f]+>$")
+        self.assertRegex(last.locals["items"][0], r"^\[<.*Thing object at 0x[0-9a-f]+>, 2\]$")
+        self.assertEqual(last.locals["n"], ("7", "int", last.locals["n"][2]))
+
+    def test_big_values_are_rendered_when_recorded_and_cut(self) -> None:
+        def big():
+            text = "x" * 10_000
+            number = 1 << 300
+            return len(text)
+
+        self.rec.scope = Scope(True, lambda code: code is big.__code__, lambda code: False)
+        sys.settrace(self.tracer())
+        try:
+            big()
+        finally:
+            sys.settrace(None)
+        log = next(iter(self.rec.logs.values()))
+        for record in log.events.records:
+            if type(record) is tuple and type(record[0]) is list:
+                for value in (record[2] if type(record[1]) is tuple else (record[2],)):
+                    self.assertNotIn(type(value), (str, int), "a long str, a big int: kept as text")
+        last = [event for event in log.events if event.kind == LINE][-1]
+        self.assertEqual(last.locals["text"][0], repr("x" * 200) + "...")
+        self.assertEqual(last.locals["number"][0], repr(1 << 300))
+
+    def tracer(self):
+        rec = self.rec
+
+        def tracer(frame, event, arg):
+            if rec.in_scope(frame.f_code, frame):
+                rec.trace_event(frame, event, arg)
+                return tracer
+            return None
+        return tracer
+
+
 if __name__ == "__main__":
     unittest.main()
