@@ -4,7 +4,8 @@ The hot path is thin: a line event appends to its thread's log the frame's activ
 shared by all its events) and its line number; when the line before it in the same frame could have
 stored something (the names it stores or deletes, found in the bytecode once per code object, and
 the names it reads that hold a container, which it may have changed in place), it appends instead
-(activation, names, values) with the values read from the frame right then. A value is kept as it
+(the activation's serial, names, values) with the values read from the frame right then: a tuple
+of atoms, which the garbage collector stops tracking at its first pass. A value is kept as it
 is only when it is an exact int (bounded), float, bool, None or str (of at most VALUE_CHARS
 characters): immutable atoms whose lifetime nobody can observe (no weak reference, no finaliser).
 Anything else is rendered at once as (text, type name, id) — a bounded safe repr made without
@@ -331,13 +332,13 @@ def make_event(kind: int, serial: int, depth: int, filename: str, name: str, lin
     return Event(kind, serial, depth, filename, name, line, value, locals=snapshot, changes=changes)
 
 
-def _activation(record: Any) -> List[Any]:
-    """The activation of a record: an activation itself (a line without values), (activation,
-    names, values[, "call"]) or (RETURN or EXCEPTION, activation, value)."""
+def _activation(record: Any, acts: Dict[int, List[Any]]) -> List[Any]:
+    """The activation of a record: an activation itself (a line without values), or a tuple whose
+    first item is its serial: (serial, names, values[, "call"]) or (serial, RETURN or EXCEPTION,
+    value). Only atoms in a tuple: the collector stops tracking it at once."""
     if type(record) is list:
         return record
-    first = record[0]
-    return first if type(first) is list else record[1]
+    return acts[record[0]]
 
 
 def atom_text(value: Any) -> str:
@@ -384,6 +385,7 @@ class View:
         lines.extend(log.ln)
         self.lines = lines
         self.key = log.key()
+        self.acts = log.acts
         self._events: Dict[int, Event] = {}
         self._positions: Optional[Dict[int, List[int]]] = None  # id(activation) -> its records' indexes
         self._last: Dict[int, Tuple[int, Dict[str, Any]]] = {}  # id(activation) -> (k, locals after k records)
@@ -399,17 +401,17 @@ class View:
         if event is not None:
             return event
         record = self.records[index]  # IndexError past the end
-        act = _activation(record)
+        act = _activation(record, self.acts)
         info: CodeInfo = act[A_INFO]
         value: Optional[str] = None
         if type(record) is list:
             kind = LINE
-        elif type(record[0]) is list:
+        elif type(record[1]) is not int:
             kind = LINE
             if len(record) == 4:
                 value = "call"
         else:
-            kind = record[0]
+            kind = record[1]
             raw = record[2]
             value = raw if kind == EXCEPTION else shown(raw)[0]
         event = self._events[index] = Event(kind, act[A_SERIAL], act[A_DEPTH], info.filename, info.name,
@@ -425,14 +427,14 @@ class View:
         if positions is None:
             positions = self._positions = {}
             for index, record in enumerate(self.records):
-                if type(record) is tuple and type(record[0]) is list:
-                    key = id(record[0])
+                if type(record) is tuple and type(record[1]) is not int:
+                    key = record[0]
                     found = positions.get(key)
                     if found is None:
                         positions[key] = [index]
                     else:
                         found.append(index)
-        return positions.get(id(act), [])
+        return positions.get(act[A_SERIAL], [])
 
     def _state(self, act: List[Any], k: int) -> Dict[str, Any]:
         """The activation's locals after its first k records (kept values and entries); not to be
@@ -467,15 +469,15 @@ class View:
         return bisect.bisect_right(self._records_of(act), index)
 
     def locals_at(self, index: int) -> Snapshot:
-        act = _activation(self.records[index])
+        act = _activation(self.records[index], self.acts)
         state = self._state(act, self._count(act, index))
         return {name: shown(raw) for name, raw in state.items()}
 
     def changes_at(self, index: int) -> Tuple[Change, ...]:
         record = self.records[index]
-        if type(record) is not tuple or type(record[0]) is not list:
+        if type(record) is not tuple or type(record[1]) is int:
             return ()
-        act = record[0]
+        act = self.acts[record[0]]
         before = self._state(act, self._count(act, index) - 1)
         names = record[1]
         pairs = ((names, record[2]),) if type(names) is str else zip(names, record[2])
@@ -503,7 +505,7 @@ class ThreadLog:
 
     __slots__ = ("chunks", "ev", "ln", "ev_append", "ln_append", "chunk_size", "closed_events",
                  "closed_bytes", "rendered", "activations", "dropped", "limit", "ignored", "stack", "top",
-                 "_view")
+                 "acts", "_view")
 
     def __init__(self, limit: int, ignored: bool) -> None:
         self.chunks: Deque[Tuple[List[Any], Any, int]] = collections.deque()
@@ -521,6 +523,7 @@ class ThreadLog:
         self.ignored = ignored  # an agent thread: pdap's own work is never recorded
         self.stack: List[List[Any]] = []  # the recorded frames running now: their activations
         self.top: Optional[List[Any]] = None  # stack[-1]
+        self.acts: Dict[int, List[Any]] = {}  # serial -> activation, of those with events kept
         self._view: Optional[View] = None
 
     def key(self) -> Tuple[int, int, int]:
@@ -579,13 +582,20 @@ class ThreadLog:
         self.dropped += len(records)
         start = self.dropped + self.closed_events  # the position of the first event kept
         # what the dropped records set in activations that still have events kept (or still run)
-        # becomes their base
+        # becomes their base; the others are forgotten
+        acts = self.acts
         for record in records:
-            if type(record) is not tuple or type(record[0]) is not list:
-                continue
-            act = record[0]
+            if type(record) is list:
+                act = record
+            else:
+                act = acts.get(record[0])
+                if act is None:
+                    continue
             end = act[A_END]
             if end is not None and end < start:
+                acts.pop(act[A_SERIAL], None)
+                continue
+            if type(record) is list or type(record[1]) is int:
                 continue
             base = act[A_BASE]
             if base is None:
@@ -880,7 +890,7 @@ class Recorder:
                     mut = act[7]  # A_MUT
                     if (klass in fixed or (klass is int and -big < value < big) or (
                             klass is str and len(value) <= chars)) and (not mut or name not in mut):
-                        log.ev_append((act, name, value))
+                        log.ev_append((act[1], name, value))
                     else:
                         rec._read(log, act, frame, prev, read)
                 else:
@@ -958,7 +968,7 @@ class Recorder:
                 if mut and not mut.isdisjoint(names):
                     for name in mut.intersection(names):
                         self._not_container(act, name)
-        log.ev_append((act, names, values))
+        log.ev_append((act[A_SERIAL], names, values))
 
     def _first(self, log: ThreadLog, act: List[Any], frame: FrameType) -> None:
         """A frame's first line: all its locals (a module's: those not named __x)."""
@@ -981,7 +991,7 @@ class Recorder:
                 values.append(value)
             else:
                 values.append(raw(log, act, name, value, klass))
-        log.ev_append((act, tuple(names), tuple(values), "call"))
+        log.ev_append((act[A_SERIAL], tuple(names), tuple(values), "call"))
 
     def _not_container(self, act: List[Any], name: str) -> None:
         mut = act[A_MUT] = act[A_MUT] - {name}
@@ -1073,6 +1083,7 @@ class Recorder:
         act = [fid, next(_serials), len(stack), info, None, False, info.plain, _NO_NAMES, None, None, None]
         stack.append(act)
         log.top = act
+        log.acts[act[A_SERIAL]] = act
         log.activations += 1
         return act
 
@@ -1123,7 +1134,7 @@ class Recorder:
         if not (klass in _FIXED or (klass is int and -BIG_INT < value < BIG_INT) or (
                 klass is str and len(value) <= VALUE_CHARS)):
             value = self._value(log, value)
-        log.ev_append((RETURN, act, value))
+        log.ev_append((act[A_SERIAL], RETURN, value))
         log.ln_append(frame.f_lineno or 0)
         if len(log.ev) >= log.chunk_size:
             log.close_chunk()
@@ -1140,7 +1151,7 @@ class Recorder:
         if isinstance(args, tuple) and args:
             shown += ": " + (args[0] if type(args[0]) is str else self.text(args[0]))[:VALUE_CHARS]
         log.rendered += len(shown) + ENTRY_COST
-        log.ev_append((EXCEPTION, act, shown))
+        log.ev_append((act[A_SERIAL], EXCEPTION, shown))
         log.ln_append(frame.f_lineno or 0)
         if len(log.ev) >= log.chunk_size:
             log.close_chunk()
