@@ -671,6 +671,7 @@ class Recorder:
         self.limit = DEFAULT_MEMORY
         self.on = False
         self._decided: Dict[int, Tuple[CodeType, bool]] = {}
+        self.recorded: Set[int] = set()  # ids of the codes decided in scope (held by _decided)
         self._infos: Dict[int, CodeInfo] = {}
         self._hook: Optional[MonitoringHook] = None
         # a line event (settrace: line(frame, lineno); sys.monitoring's LINE callback: line(code, lineno))
@@ -688,6 +689,7 @@ class Recorder:
         filter = self.dbg.filter
         self.scope = Scope(spec, filter.is_user, filter.is_agent)
         self._decided.clear()
+        self.recorded.clear()
         for log in self.logs.values():
             log.end_all()  # frames that ran unrecorded meanwhile: their activations start again
         self.on = True
@@ -724,6 +726,8 @@ class Recorder:
                 module = ""
         verdict = scope(code, module)
         self._decided[id(code)] = (code, verdict)  # holding the code keeps its id unique
+        if verdict:
+            self.recorded.add(id(code))
         return verdict
 
     def running_frames(self) -> List[FrameType]:

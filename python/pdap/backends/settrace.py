@@ -308,7 +308,7 @@ class SettraceBackend(Backend):
                 if hit is not None or dbg.steps or dbg.trace_all:
                     dbg.on_line(frame, hit, held is True)
                 elif table is None and not dbg.wide and id(code) not in self.data_codes and (
-                        recorder is None or not recorder.in_scope(code)):
+                        recorder is None or id(code) not in recorder.recorded):
                     frame.f_trace = None  # nothing to watch here any more: run untraced
                     return None
                 if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
