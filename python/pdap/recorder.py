@@ -204,12 +204,12 @@ def _fingerprint(value: Any, klass: type) -> Any:
     try:
         if klass is dict:
             if len(value) <= MAX_ITEMS:
-                return len(value), tuple(map(id, value)), tuple(map(id, value.values()))
-            return (MAX_ITEMS + 1, tuple(map(id, itertools.islice(value, MAX_ITEMS))),
-                    tuple(map(id, itertools.islice(value.values(), MAX_ITEMS))))
+                return len(value), tuple(map(_ident, value)), tuple(map(_ident, value.values()))
+            return (MAX_ITEMS + 1, tuple(map(_ident, itertools.islice(value, MAX_ITEMS))),
+                    tuple(map(_ident, itertools.islice(value.values(), MAX_ITEMS))))
         if klass is list or klass is tuple:
-            return min(len(value), MAX_ITEMS + 1), tuple(map(id, value[:MAX_ITEMS]))
-        return min(len(value), MAX_ITEMS + 1), tuple(map(id, itertools.islice(value, MAX_ITEMS)))
+            return min(len(value), MAX_ITEMS + 1), tuple(map(_ident, value[:MAX_ITEMS]))
+        return min(len(value), MAX_ITEMS + 1), tuple(map(_ident, itertools.islice(value, MAX_ITEMS)))
     except Exception as exc:  # changed by another thread meanwhile
         _reraise_program(exc)
         return None
@@ -241,8 +241,15 @@ def _nested(value: Any, klass: type) -> bool:
 
 _NO_NAMES: frozenset = frozenset()
 
+# Identity without id(): id() raises an audit event ("builtins.id"), which costs a Python call each
+# time once pdap's settrace backend has added its audit hook (audit hooks stay for the process).
+# object.__hash__ is the pointer-derived hash of any object (never the object's own __hash__), not
+# audited, and as unique as id() among live objects; a frame's hash() is that one.
+_ident = object.__hash__
+frame_key = hash  # the key of a frame's activation (A_FID)
+
 # an activation (one run of a frame), shared by all its records: a list indexed by these
-A_FID = 0  # id(frame): its frame while it runs
+A_FID = 0  # frame_key(frame): its frame while it runs
 A_SERIAL = 1  # unique in the recording
 A_DEPTH = 2  # recorded frames below it on its thread
 A_INFO = 3  # its code's CodeInfo
@@ -351,7 +358,7 @@ def shown(raw: Any) -> Tuple[str, str, int]:
     """A recorded value as (text, type name, id): an entry made at the event, or a kept atom's."""
     if type(raw) is tuple:
         return raw
-    return atom_text(raw), type(raw).__name__, id(raw)
+    return atom_text(raw), type(raw).__name__, _ident(raw)
 
 
 def fold(state: Dict[str, Any], record: Any) -> None:
@@ -439,7 +446,7 @@ class View:
     def _state(self, act: List[Any], k: int) -> Dict[str, Any]:
         """The activation's locals after its first k records (kept values and entries); not to be
         changed by the caller."""
-        key = id(act)
+        key = act[A_SERIAL]
         indexes = self._records_of(act)
         records = self.records
         last = self._last.get(key)
@@ -671,13 +678,12 @@ class Recorder:
         self.limit = DEFAULT_MEMORY
         self.on = False
         self._decided: Dict[int, Tuple[CodeType, bool]] = {}
-        self.recorded: Set[int] = set()  # ids of the codes decided in scope (held by _decided)
         self._infos: Dict[int, CodeInfo] = {}
         self._hook: Optional[MonitoringHook] = None
         # a line event (settrace: line(frame, lineno); sys.monitoring's LINE callback: line(code, lineno))
         self.line: Callable[[Any, int], None] = self._make_line()
         # the settrace backend's hook: trace_event(frame, event, arg) for each event of a traced frame
-        self.trace_event: Callable[[FrameType, str, Any], None] = self._make_trace_event()
+        self.trace_event: Callable[[FrameType, str, Any], Optional[CodeType]] = self._make_trace_event()
 
     # ----- switching --------------------------------------------------------------------------
     def start(self, spec: Union[bool, List[str]], limit: Optional[int] = None) -> None:
@@ -689,7 +695,6 @@ class Recorder:
         filter = self.dbg.filter
         self.scope = Scope(spec, filter.is_user, filter.is_agent)
         self._decided.clear()
-        self.recorded.clear()
         for log in self.logs.values():
             log.end_all()  # frames that ran unrecorded meanwhile: their activations start again
         self.on = True
@@ -710,7 +715,7 @@ class Recorder:
             self.dbg.backend.recording_changed()
 
     def in_scope(self, code: CodeType, frame: Optional[FrameType] = None) -> bool:
-        known = self._decided.get(id(code))
+        known = self._decided.get(_ident(code))
         if known is not None and known[0] is code:
             return known[1]
         scope = self.scope
@@ -725,9 +730,7 @@ class Recorder:
                 _reraise_program(exc)
                 module = ""
         verdict = scope(code, module)
-        self._decided[id(code)] = (code, verdict)  # holding the code keeps its id unique
-        if verdict:
-            self.recorded.add(id(code))
+        self._decided[_ident(code)] = (code, verdict)  # holding the code keeps its identity unique
         return verdict
 
     def running_frames(self) -> List[FrameType]:
@@ -874,7 +877,7 @@ class Recorder:
                 if log.ignored:
                     return None
                 act = log.top
-                if act is None or act[0] != id(frame):
+                if act is None or act[0] != hash(frame):
                     act = rec._enter(log, frame)
                 prev = act[4]  # A_PREV
                 act[4] = line
@@ -918,9 +921,9 @@ class Recorder:
         hook._fail(where, exc)
 
     def _info(self, code: CodeType) -> CodeInfo:
-        info = self._infos.get(id(code))
+        info = self._infos.get(_ident(code))
         if info is None or info.code is not code:
-            info = self._infos[id(code)] = CodeInfo(code)
+            info = self._infos[_ident(code)] = CodeInfo(code)
         return info
 
     def _read(self, log: ThreadLog, act: List[Any], frame: FrameType, prev: Optional[int], read: Any) -> None:
@@ -1010,7 +1013,7 @@ class Recorder:
             if name in mut:
                 self._not_container(act, name)
             return value
-        vid = id(value)
+        vid = _ident(value)
         prints = act[A_PRINTS]
         if prints is None:
             prints = act[A_PRINTS] = {}
@@ -1026,7 +1029,7 @@ class Recorder:
                 self._not_container(act, name)
             # the same object (its id, and its class's for other objects): the same text, but an
             # exception's, which shows its args
-            fingerprint = id(klass)
+            fingerprint = _ident(klass)
             if (old is not None and old[0] == vid and old[1] == fingerprint
                     and not issubclass(klass, BaseException)):
                 return old[2]
@@ -1051,13 +1054,13 @@ class Recorder:
         if klass in _FIXED or (klass is int and -BIG_INT < value < BIG_INT) or (
                 klass is str and len(value) <= VALUE_CHARS):
             return value
-        entry = (self.text(value), _type_name(klass), id(value))
+        entry = (self.text(value), _type_name(klass), _ident(value))
         log.rendered += len(entry[0]) + ENTRY_COST
         return entry
 
     def _enter(self, log: ThreadLog, frame: FrameType) -> List[Any]:
         stack = log.stack
-        fid = id(frame)
+        fid = hash(frame)
         for i in range(len(stack) - 2, -1, -1):
             if stack[i][A_FID] == fid:  # frames above it ended without a return event (an exception)
                 position = log.position()
@@ -1073,7 +1076,7 @@ class Recorder:
         while stack:
             top = stack[-1][A_FID]
             outer = caller
-            while outer is not None and id(outer) != top:
+            while outer is not None and hash(outer) != top:
                 outer = outer.f_back
             if outer is not None:
                 break
@@ -1081,7 +1084,7 @@ class Recorder:
         if stack:
             self._callee_ran(stack[-1])  # the caller: a callee may change what its locals refer to
         code = frame.f_code
-        info = self._infos.get(id(code))
+        info = self._infos.get(_ident(code))
         if info is None or info.code is not code:
             info = self._info(code)
         act = [fid, next(_serials), len(stack), info, None, False, info.plain, _NO_NAMES, None, None, None]
@@ -1103,7 +1106,7 @@ class Recorder:
         if log is None or log.ignored or not self.on:
             return
         act = log.top
-        if act is None or act[A_FID] != id(frame):
+        if act is None or act[A_FID] != hash(frame):
             return
         self._left(log, act, frame, value)
 
@@ -1120,7 +1123,7 @@ class Recorder:
                 if log is None or log.ignored:
                     return None
                 act = log.top
-                if act is None or act[0] != id(frame):
+                if act is None or act[0] != hash(frame):
                     return None
                 rec._left(log, act, frame, value)
             except BaseException as exc:
@@ -1148,7 +1151,7 @@ class Recorder:
         if log is None or log.ignored or not self.on:
             return
         act = log.top
-        if act is None or act[A_FID] != id(frame):
+        if act is None or act[A_FID] != hash(frame):
             return
         args = _exception_args(exc)
         shown = _type_name(type(exc))
@@ -1160,31 +1163,44 @@ class Recorder:
         if len(log.ev) >= log.chunk_size:
             log.close_chunk()
 
-    def _make_trace_event(self) -> Callable[[FrameType, str, Any], None]:
-        """The settrace backend's hook: one event of a traced frame (called only while recording)."""
+    def _make_trace_event(self) -> Callable[[FrameType, str, Any], Optional[CodeType]]:
+        """The settrace backend's hook: one event of a traced frame (called only while recording);
+        it returns the frame's code when the frame is recorded (frame.f_code is audited), else None."""
         rec = self
         decided_get = self._decided.get  # never replaced (cleared)
+        logs_get = self.logs.get
+        get_ident = threading.get_ident
         line = self.line
 
-        def trace_event(frame: FrameType, event: str, arg: Any) -> None:
+        def trace_event(frame: FrameType, event: str, arg: Any) -> Optional[CodeType]:
             try:
-                code = frame.f_code
-                known = decided_get(id(code))
-                if known is None or known[0] is not code:
-                    if not rec.in_scope(code, frame):
-                        return
-                elif not known[1]:
-                    return
+                log = logs_get(get_ident())
+                act = log.top if log is not None else None
+                if act is not None and act[0] == hash(frame):
+                    code = act[3].code  # A_INFO
+                else:
+                    # not the recorded frame running (settrace ends each with a return event):
+                    # is its code in scope? (frame.f_code is audited: pdap's settrace backend has
+                    # an audit hook, a Python call for each access)
+                    code = frame.f_code
+                    known = decided_get(_ident(code))
+                    if known is None or known[0] is not code:
+                        if not rec.in_scope(code, frame):
+                            return None
+                    elif not known[1]:
+                        return None
                 if event == "line":
                     line(frame, frame.f_lineno)
                 elif event == "return":
                     rec.leave(frame, arg)
                 elif event == "exception":
                     rec.exception(frame, arg[1])
+                return code
             except Exception as exc:
                 if from_signal_handler(exc):
                     raise  # the program's: the backend's tracer raises it in the program's frame
                 rec.dbg.fault("recording", exc)
+                return None
 
         return trace_event
 
@@ -1251,7 +1267,7 @@ class MonitoringHook:
         E = mon.events
         if code not in self.codes:
             self.codes.add(code)
-            self.in_scope_ids.add(id(code))
+            self.in_scope_ids.add(_ident(code))
             mon.set_local_events(self.tool, code, E.LINE | E.PY_RETURN | E.PY_YIELD)
 
     def _start(self, code: CodeType, offset: int) -> Any:
@@ -1263,7 +1279,7 @@ class MonitoringHook:
         return sys.monitoring.DISABLE  # type: ignore[attr-defined]
 
     def _raise(self, code: CodeType, offset: int, exc: BaseException) -> Any:
-        if id(code) in self.in_scope_ids:
+        if _ident(code) in self.in_scope_ids:
             try:
                 head = exc.__traceback__
                 following = head.tb_next if head is not None else None

@@ -14,7 +14,7 @@ import threading
 import os
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog, make_event
+from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog, frame_key, make_event
 from . import isolation
 from .sources import canonical
 
@@ -219,7 +219,7 @@ class Timeline:
         if stop is None or last.kind != LINE or not log.stack:
             return len(events)
         frame = stop.frame
-        if (log.stack[-1][0] == id(frame) and last.serial == log.stack[-1][1]
+        if (log.stack[-1][0] == frame_key(frame) and last.serial == log.stack[-1][1]
                 and last.line == (frame.f_lineno or 0)):
             return len(events) - 1
         return len(events)
@@ -228,7 +228,7 @@ class Timeline:
         """The present as an event when it is not recorded (a stop at a call site after a step out):
         the recorded activation of the live top frame, for a reverse next to stay in it."""
         stop = self.dbg.stops.get(ident)
-        if stop is None or not log.stack or log.stack[-1][0] != id(stop.frame):
+        if stop is None or not log.stack or log.stack[-1][0] != frame_key(stop.frame):
             return None
         return make_event(LINE, log.stack[-1][1], len(log.stack) - 1, "", "", 0, {}, ())
 
