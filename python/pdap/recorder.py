@@ -1059,28 +1059,31 @@ class Recorder:
         return entry
 
     def _enter(self, log: ThreadLog, frame: FrameType) -> List[Any]:
+        """The activation of a frame whose line event is not the top activation's."""
         stack = log.stack
         fid = hash(frame)
-        for i in range(len(stack) - 2, -1, -1):
-            if stack[i][A_FID] == fid:  # frames above it ended without a return event (an exception)
-                position = log.position()
-                for ended in stack[i + 1:]:
-                    ended[A_END] = position
-                del stack[i + 1:]
-                act = log.top = stack[-1]
-                self._callee_ran(act)
-                return act
-        # a new activation: the recorded frames below it must be its callers; those that are not
-        # ended by an exception unseen (sys.monitoring has no local unwind event) or unrecorded
         caller = frame.f_back
-        while stack:
-            top = stack[-1][A_FID]
-            outer = caller
-            while outer is not None and hash(outer) != top:
-                outer = outer.f_back
-            if outer is not None:
-                break
-            stack.pop()[A_END] = log.position()
+        top = log.top
+        if top is None or caller is None or hash(caller) != top[A_FID]:  # else called by the top one
+            for i in range(len(stack) - 2, -1, -1):
+                if stack[i][A_FID] == fid:  # frames above it ended without a return event (an exception)
+                    position = log.position()
+                    for ended in stack[i + 1:]:
+                        ended[A_END] = position
+                    del stack[i + 1:]
+                    act = log.top = stack[-1]
+                    self._callee_ran(act)
+                    return act
+            # a new activation: the recorded frames below it must be its callers; those that are
+            # not ended by an exception unseen (sys.monitoring has no local unwind event) or unrecorded
+            while stack:
+                top_fid = stack[-1][A_FID]
+                outer = caller
+                while outer is not None and hash(outer) != top_fid:
+                    outer = outer.f_back
+                if outer is not None:
+                    break
+                stack.pop()[A_END] = log.position()
         if stack:
             self._callee_ran(stack[-1])  # the caller: a callee may change what its locals refer to
         code = frame.f_code
@@ -1136,7 +1139,7 @@ class Recorder:
         stack = log.stack
         stack.pop()
         log.top = stack[-1] if stack else None
-        act[A_END] = log.position()
+        act[A_END] = log.dropped + log.closed_events + len(log.ev)  # its position
         klass = type(value)
         if not (klass in _FIXED or (klass is int and -BIG_INT < value < BIG_INT) or (
                 klass is str and len(value) <= VALUE_CHARS)):
