@@ -390,6 +390,8 @@ class View:
         for chunk in chunks:
             lines.extend(chunk[1])
         lines.extend(log.ln)
+        if len(self.records) > len(lines):  # a running thread's record between its two appends
+            del self.records[len(lines):]
         self.lines = lines
         self.key = log.key()
         self.acts = log.acts
