@@ -2,15 +2,16 @@
 
 The hot path is thin: a line event appends to its thread's log the frame's activation (a small list
 shared by all its events) and its line number; when the line before it in the same frame could have
-stored something (the names it stores or deletes, found in the bytecode once per code object, and
-the names it reads that hold a container, which it may have changed in place), it appends instead
-(the activation's serial, names, values) with the values read from the frame right then: a tuple
-of atoms, which the garbage collector stops tracking at its first pass. A value is kept as it
-is only when it is an exact int (bounded), float, bool, None or str (of at most VALUE_CHARS
-characters): immutable atoms whose lifetime nobody can observe (no weak reference, no finaliser).
-Anything else is rendered at once as (text, type name, id) — a bounded safe repr made without
-running any of the program's code —, and a container is rendered again only when the identity of
-its shown items changed (its fingerprint). So nothing recorded keeps the program's objects alive.
+changed a local — the names it stores or deletes (found in the bytecode once per code object), the
+names holding a list, dict or set that it uses otherwise than to iterate, subscript, compare,
+return or copy them, and after a call all the names holding one —, it appends instead (the
+activation's serial, names, values) with the values read from the frame right then: a tuple of
+atoms, which the garbage collector stops tracking at its first pass. A value is kept as it is only
+when it is an exact int (bounded), float, bool, None or str (of at most VALUE_CHARS characters):
+immutable atoms whose lifetime nobody can observe (no weak reference, no finaliser). Anything else
+is rendered at once as (text, type name, identity) — a bounded safe repr made without running any
+of the program's code —, and a container is rendered again only when the identity of its shown
+items changed (its fingerprint). So nothing recorded keeps the program's objects alive.
 
 Everything else is made when someone looks (timeline.py): ThreadLog.events is a view whose Event
 objects have the frame's locals and the changes at that moment folded from the activation's
@@ -60,9 +61,6 @@ ENTRY_COST = 120
 MAX_CHUNK = 8192  # events per chunk at most
 CHECKPOINT = 256  # a view keeps an activation's folded locals every this many of its records
 
-# values whose text depends only on the object, which cannot change while it is bound (same id)
-_STABLE = {int, float, complex, bool, type(None), str, bytes, frozenset, range, type,
-           type(len), type(lambda: 0), type(sys), type(print.__call__)}
 _ATOMIC = {int, float, bool, type(None)}
 _FIXED = {float, bool, type(None)}  # kept as they are: fixed size, immutable, not observable
 _CONTAINERS = {list, tuple, dict, set, frozenset}
