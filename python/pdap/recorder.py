@@ -142,8 +142,10 @@ def _read_only(instructions: List[Any], index: int) -> bool:
         return False
     if instructions[index].opname != "LOAD_FAST_LOAD_FAST" and following.opname in _CONSUMES_ONE:
         return True
-    if instructions[index].opname == "LOAD_FAST_LOAD_FAST" and following.opname in _CONSUMES_TWO:
-        return True
+    if following.opname in _CONSUMES_TWO:
+        return True  # both operands (one loaded here), or the right one
+    if instructions[index].opname == "LOAD_FAST_LOAD_FAST":
+        return False
     if following.opname in _FAST_LOADS and following.opname != "LOAD_FAST_LOAD_FAST":
         after = instructions[index + 2] if index + 2 < len(instructions) else None
         return after is not None and after.opname in _CONSUMES_TWO

@@ -3,7 +3,7 @@ change, what the scope takes in, and a recorded run replayed through a settrace 
 import sys
 import unittest
 
-from pdap.recorder import LINE, RETURN, Recorder, Scope, names_by_line
+from pdap.recorder import LINE, RETURN, Recorder, Scope, line_names, names_by_line
 from pdap.sources import CodeFilter
 
 
@@ -79,6 +79,26 @@ class Recording(unittest.TestCase):
         self.assertIn("total", by_line[first + 1])
         self.assertIn("seen", by_line[first + 2])
         self.assertIn("v", by_line[first + 6])  # del v
+
+    def test_a_line_that_only_iterates_or_subscripts_a_container_does_not_read_it_again(self) -> None:
+        def uses(a, b, c, lst, d, k):
+            g(a, b == c)
+            for x in lst:
+                pass
+            v = d[k]
+            lst[0] = v
+            return x
+
+        def g(*args):
+            pass
+
+        stores, loads, _ = line_names(uses.__code__)
+        first = uses.__code__.co_firstlineno
+        self.assertIn("a", loads[first + 1], "passed to a call: it may change")
+        self.assertNotIn("lst", loads.get(first + 2, ()), "iterated")
+        self.assertIn("x", stores[first + 2])
+        self.assertFalse({"d", "k"} & loads.get(first + 4, set()), "subscripted")
+        self.assertIn("lst", loads[first + 5], "an item set")
 
     def test_scope_takes_files_modules_and_functions(self) -> None:
         is_user = lambda code: True  # noqa: E731
