@@ -95,11 +95,14 @@ _STORE_OPS = {"STORE_FAST", "DELETE_FAST", "LOAD_FAST_AND_CLEAR", "STORE_FAST_LO
 
 
 def line_names(code: CodeType, harmless: bool = False) -> Tuple[Dict[int, Set[str]], Dict[int, Set[str]], Set[str]]:
-    """The local names each line of a code object stores or deletes, and those it only reads (read
-    once per code object); also the names of instructions without a line (exception clean-up),
-    which are checked after every line. harmless=False leaves out of the reads those that cannot
-    change what the name holds: a value only iterated, returned, put in a new tuple or list,
-    copied to another name, or subscripted or compared (a builtin container runs no code then)."""
+    """Per line of a code object (read once per code object): the local names whose value is read
+    again after the line whatever it holds — those it stores or deletes, and those others can rebind
+    meanwhile (a module's or class body's names, cells: not LOAD_FAST) —, and the fast locals it only
+    reads (read again after it when they hold a container it may have changed). Also the names of
+    instructions without a line (exception clean-up), checked after every line. harmless=False
+    leaves out of the reads the fast locals it cannot change: a value only iterated, returned, put
+    in a new tuple or list, copied to another name, or subscripted or compared (a builtin container
+    runs no code then)."""
     stores: Dict[int, Set[str]] = {}
     loads: Dict[int, Set[str]] = {}
     always: Set[str] = set()
@@ -120,7 +123,7 @@ def line_names(code: CodeType, harmless: bool = False) -> Tuple[Dict[int, Set[st
         names = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
         if line is None:
             target = always
-        elif ins.opname in _STORE_OPS:
+        elif ins.opname in _STORE_OPS or ins.opname not in _FAST_LOADS:
             target = stores.setdefault(line, set())
         else:
             if not harmless and ins.opname in _FAST_LOADS and _read_only(instructions, index):
@@ -240,6 +243,7 @@ def _nested(value: Any, klass: type) -> bool:
 
 
 _NO_NAMES: frozenset = frozenset()
+_RESYNC: Dict[Any, Any] = {}  # an activation's A_TABLE after a stop: nothing known, all read again (never written)
 
 # Identity without id(): id() raises an audit event ("builtins.id"), which costs a Python call each
 # time once pdap's settrace backend has added its audit hook (audit hooks stay for the process).
@@ -915,6 +919,13 @@ class Recorder:
 
         return line
 
+    def resumed(self) -> None:
+        """The program resumes (on pdap's thread): each recorded frame reads all its locals again at
+        its next event, as a stop may have changed them (setVariable, evaluate)."""
+        for log in list(self.logs.values()):
+            for act in list(log.stack):
+                act[A_TABLE] = _RESYNC
+
     def _hook_failed(self, exc: BaseException, where: str = "recording a line") -> None:
         hook = self._hook
         if hook is None:
@@ -932,8 +943,10 @@ class Recorder:
         """A line after one that may have changed locals (or a frame's first line): their values,
         as kept values or entries, in a record."""
         info: CodeInfo = act[A_INFO]
-        if prev is None:
-            self._first(log, act, frame)
+        if act[A_TABLE] is _RESYNC or prev is None:
+            act[A_CALLEE] = False
+            act[A_TABLE] = info.table(act[A_MUT], False)
+            self._first(log, act, frame, prev is None)
             return
         callee = act[A_CALLEE]
         if read is None:
@@ -956,6 +969,8 @@ class Recorder:
             else:
                 values = tuple([f_locals.get(name, MISSING) for name in names])
         mut = act[A_MUT]
+        rendered = log.rendered
+        objects = values
         if type(names) is str:
             klass = type(values)
             if klass in _FIXED or (klass is int and -BIG_INT < values < BIG_INT) or (
@@ -964,6 +979,8 @@ class Recorder:
                     self._not_container(act, names)
             else:
                 values = self._raw(log, act, names, values, klass)
+                if log.rendered != rendered and len(act[A_MUT]) > 1:
+                    names, values = self._aliases(act, f_locals, (names,), (objects,), (values,))
         else:
             for value in values:
                 klass = type(value)
@@ -972,6 +989,8 @@ class Recorder:
                     continue
                 raw = self._raw
                 values = tuple([raw(log, act, name, value, type(value)) for name, value in zip(names, values)])
+                if log.rendered != rendered and act[A_MUT]:
+                    names, values = self._aliases(act, f_locals, tuple(names), objects, values)
                 break
             else:
                 if mut and not mut.isdisjoint(names):
@@ -979,8 +998,31 @@ class Recorder:
                         self._not_container(act, name)
         log.ev_append((act[A_SERIAL], names, values))
 
-    def _first(self, log: ThreadLog, act: List[Any], frame: FrameType) -> None:
-        """A frame's first line: all its locals (a module's: those not named __x)."""
+    @staticmethod
+    def _aliases(act: List[Any], f_locals: Any, names: Tuple[str, ...], objects: Tuple[Any, ...],
+                 raws: Tuple[Any, ...]) -> Tuple[Any, Any]:
+        """A container that was rendered again (it changed) shows changed under the frame's other
+        names for it too (an alias changed it): those are added to the record."""
+        added_names: List[str] = []
+        added: List[Any] = []
+        prints = act[A_PRINTS]
+        for other in act[A_MUT]:
+            if other in names:
+                continue
+            value = f_locals.get(other, MISSING)
+            for name, obj, raw in zip(names, objects, raws):
+                if obj is value and type(raw) is tuple:
+                    added_names.append(other)
+                    added.append(raw)
+                    prints[other] = prints[name]
+                    break
+        if not added:
+            return (names[0], raws[0]) if len(names) == 1 else (names, raws)
+        return names + tuple(added_names), raws + tuple(added)
+
+    def _first(self, log: ThreadLog, act: List[Any], frame: FrameType, first: bool = True) -> None:
+        """A frame's first line, or its first after a stop (first=False): all its locals (a
+        module's: those not named __x)."""
         module_level = act[A_INFO].module_level
         names = []
         values = []
@@ -1000,7 +1042,10 @@ class Recorder:
                 values.append(value)
             else:
                 values.append(raw(log, act, name, value, klass))
-        log.ev_append((act[A_SERIAL], tuple(names), tuple(values), "call"))
+        if first:
+            log.ev_append((act[A_SERIAL], tuple(names), tuple(values), "call"))
+        else:
+            log.ev_append((act[A_SERIAL], tuple(names), tuple(values)))
 
     def _not_container(self, act: List[Any], name: str) -> None:
         mut = act[A_MUT] = act[A_MUT] - {name}
@@ -1101,7 +1146,7 @@ class Recorder:
 
     @staticmethod
     def _callee_ran(act: List[Any]) -> None:
-        if act[A_MUT] and not act[A_CALLEE]:
+        if act[A_MUT] and not act[A_CALLEE] and act[A_TABLE] is not _RESYNC:  # (that reads them all)
             act[A_CALLEE] = True
             act[A_TABLE] = act[A_INFO].table(act[A_MUT], True)
 

@@ -116,6 +116,9 @@ class Timeline:
             send_event(event, body)
 
         debugger.send = send_and_forget_ended_threads
+        # a stop may have changed the stopped frames' locals (setVariable, evaluate): each recorded
+        # frame reads all of them again at its next event
+        debugger.resume_hooks.append(recorder.resumed)
 
     # ----- the handlers ------------------------------------------------------------------------
     def handlers(self, live: Dict[str, Handler]) -> Dict[str, Handler]:

@@ -100,6 +100,71 @@ class Recording(unittest.TestCase):
         self.assertFalse({"d", "k"} & loads.get(first + 4, set()), "subscripted")
         self.assertIn("lst", loads[first + 5], "an item set")
 
+    def test_a_container_changed_through_an_alias_shows_changed_under_both_names(self) -> None:
+        def alias():
+            a = [1]
+            b = a
+            b.append(2)
+            for x in a:
+                pass
+            return x
+
+        self.rec.scope = Scope(True, lambda code: code is alias.__code__, lambda code: False)
+        sys.settrace(self.tracer())
+        try:
+            alias()
+        finally:
+            sys.settrace(None)
+        events = list(next(iter(self.rec.logs.values())).events)
+        at_for = [event for event in events if event.kind == LINE and event.line == alias.__code__.co_firstlineno + 4]
+        self.assertEqual(at_for[0].locals["b"][0], "[1, 2]")
+        self.assertEqual(at_for[0].locals["a"][0], "[1, 2]", "a names the same list")
+        self.assertIn("a", [change[0] for change in at_for[0].changes])
+
+    def record(self, function, tracer=None):
+        self.rec.scope = Scope(True, lambda code: code is function.__code__, lambda code: False)
+        sys.settrace(tracer or self.tracer())
+        try:
+            function()
+        finally:
+            sys.settrace(None)
+        return [event for event in next(iter(self.rec.logs.values())).events if event.kind == LINE]
+
+    def test_a_cell_rebound_by_an_inner_function_shows_at_the_next_line_naming_it(self) -> None:
+        def cells():
+            n = 0
+
+            def inc():
+                nonlocal n
+                n += 1
+            inc()
+            m = n
+            return m
+
+        last = self.record(cells)[-1]
+        self.assertEqual((last.locals["n"][0], last.locals["m"][0]), ("1", "1"))
+
+    def test_a_stop_may_change_locals_they_are_all_read_again_after_it(self) -> None:
+        def changed():
+            x = 1
+            y = x
+            return y
+
+        rec = self.rec
+        stop_line = changed.__code__.co_firstlineno + 2
+
+        def tracer(frame, event, arg):
+            if rec.in_scope(frame.f_code, frame):
+                rec.trace_event(frame, event, arg)
+                if event == "line" and frame.f_lineno == stop_line:
+                    frame.f_locals["x"] = 5  # what setVariable does at a stop here
+                    rec.resumed()
+                return tracer
+            return None
+
+        last = self.record(changed, tracer)[-1]
+        self.assertEqual((last.locals["x"][0], last.locals["y"][0]), ("5", "5"))
+
     def test_scope_takes_files_modules_and_functions(self) -> None:
         is_user = lambda code: True  # noqa: E731
         never = lambda code: False  # noqa: E731
