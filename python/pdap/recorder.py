@@ -593,7 +593,7 @@ class ThreadLog:
         self.closed_events -= len(records)
         self.closed_bytes -= cost
         self.dropped += len(records)
-        start = self.dropped + self.closed_events  # the position of the first event kept
+        start = self.dropped  # the position of the first event kept
         # what the dropped records set in activations that still have events kept (or still run)
         # becomes their base; the others are forgotten
         acts = self.acts

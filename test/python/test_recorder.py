@@ -213,6 +213,34 @@ class Recording(unittest.TestCase):
         kept = shown(log.events)
         self.assertEqual(kept, full[log.dropped:], "the same locals at every event kept")
 
+    def test_the_ring_keeps_whole_chunks_of_many_calls_as_they_were(self) -> None:
+        def calls():
+            for _ in range(100):
+                sample(list(range(50)))
+
+        def shown(events):
+            return [(event.kind, event.line, event.name, {name: entry[:2] for name, entry in event.locals.items()},
+                     [change[:3] for change in event.changes]) for event in events]
+
+        self.rec.scope = Scope(True, lambda code: code in (calls.__code__, sample.__code__), lambda code: False)
+        sys.settrace(self.tracer())
+        try:
+            calls()
+        finally:
+            sys.settrace(None)
+        full = shown(next(iter(self.rec.logs.values())).events)
+        self.rec.logs.clear()
+        self.rec.limit = 200_000
+        sys.settrace(self.tracer())
+        try:
+            calls()
+        finally:
+            sys.settrace(None)
+        log = next(iter(self.rec.logs.values()))
+        self.assertGreater(len(log.chunks), 3, "several chunks kept")
+        self.assertGreater(log.dropped, 0)
+        self.assertEqual(shown(log.events), full[log.dropped:])
+
     def test_nothing_recorded_keeps_the_program_s_objects_alive(self) -> None:
         import gc
         import weakref
