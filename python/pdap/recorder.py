@@ -302,45 +302,52 @@ class CodeInfo:
         return ordered, operator.itemgetter(*ordered)
 
 
-class Event:
-    """One recorded event as timeline.py reads it; its locals and changes are made when asked."""
+class Event(tuple):  # type: ignore[type-arg]
+    """One recorded event as timeline.py reads it: a tuple made at C speed (a scan back through a
+    recording makes one per event); its locals and changes are made when asked, by its view."""
 
-    __slots__ = ("kind", "serial", "depth", "filename", "name", "line", "value", "_locals", "_changes",
-                 "_view", "_index")
-
-    def __init__(self, kind: int, serial: int, depth: int, filename: str, name: str, line: int,
-                 value: Optional[str], view: Any = None, index: int = 0,
-                 locals: Optional[Snapshot] = None, changes: Optional[Tuple[Change, ...]] = None) -> None:
-        self.kind = kind  # LINE, RETURN or EXCEPTION
-        self.serial = serial  # one activation of a frame, unique in the recording
-        self.depth = depth  # recorded frames below it, on this thread
-        self.filename = filename
-        self.name = name
-        self.line = line
-        self.value = value  # a return value's or an exception's text; "call": a first line
-        self._locals = locals
-        self._changes = changes
-        self._view = view
-        self._index = index
+    __slots__ = ()
+    kind = property(operator.itemgetter(0))  # LINE, RETURN or EXCEPTION
+    serial = property(operator.itemgetter(1))  # one activation of a frame, unique in the recording
+    depth = property(operator.itemgetter(2))  # recorded frames below it, on this thread
+    filename = property(operator.itemgetter(3))
+    name = property(operator.itemgetter(4))
+    line = property(operator.itemgetter(5))
+    value = property(operator.itemgetter(6))  # a return value's or an exception's text; "call": a first line
 
     @property
     def locals(self) -> Snapshot:
         """The frame's locals at this moment: {name: (text, type name, id)}."""
-        if self._locals is None:
-            self._locals = self._view.locals_at(self._index)
-        return self._locals
+        return self[7].locals_at(self[8])
 
     @property
     def changes(self) -> Tuple[Change, ...]:
         """What this line event found changed since the frame's previous event."""
-        if self._changes is None:
-            self._changes = self._view.changes_at(self._index)
-        return self._changes
+        return self[7].changes_at(self[8])
+
+
+_new_tuple = tuple.__new__
+
+
+class _Given:
+    """The locals and changes of an event made with them (make_event)."""
+
+    __slots__ = ("snapshot", "changes")
+
+    def __init__(self, snapshot: Snapshot, changes: Tuple[Change, ...]) -> None:
+        self.snapshot = snapshot
+        self.changes = changes
+
+    def locals_at(self, index: int) -> Snapshot:
+        return self.snapshot
+
+    def changes_at(self, index: int) -> Tuple[Change, ...]:
+        return self.changes
 
 
 def make_event(kind: int, serial: int, depth: int, filename: str, name: str, line: int,
                snapshot: Snapshot, changes: Tuple[Change, ...], value: Optional[str] = None) -> Event:
-    return Event(kind, serial, depth, filename, name, line, value, locals=snapshot, changes=changes)
+    return _new_tuple(Event, (kind, serial, depth, filename, name, line, value, _Given(snapshot, changes), 0))
 
 
 def _activation(record: Any, acts: Dict[int, List[Any]]) -> List[Any]:
@@ -399,7 +406,7 @@ class View:
         self.lines = lines
         self.key = log.key()
         self.acts = log.acts
-        self._events: Dict[int, Event] = {}
+        self._locals: Dict[int, Snapshot] = {}  # index -> its event's locals, made once
         self._positions: Optional[Dict[int, List[int]]] = None  # id(activation) -> its records' indexes
         self._last: Dict[int, Tuple[int, Dict[str, Any]]] = {}  # id(activation) -> (k, locals after k records)
         self._checkpoints: Dict[int, List[Dict[str, Any]]] = {}  # id(activation) -> locals after 0, C, 2C… records
@@ -410,26 +417,24 @@ class View:
     def __getitem__(self, index: int) -> Event:
         if index < 0:
             index += len(self.records)
-        event = self._events.get(index)
-        if event is not None:
-            return event
         record = self.records[index]  # IndexError past the end
-        act = _activation(record, self.acts)
-        info: CodeInfo = act[A_INFO]
         value: Optional[str] = None
-        if type(record) is list:
+        if type(record) is list:  # (_activation, inline: a scan makes an Event per event)
+            act = record
             kind = LINE
-        elif type(record[1]) is not int:
-            kind = LINE
-            if len(record) == 4:
-                value = "call"
         else:
-            kind = record[1]
-            raw = record[2]
-            value = raw if kind == EXCEPTION else shown(raw)[0]
-        event = self._events[index] = Event(kind, act[A_SERIAL], act[A_DEPTH], info.filename, info.name,
-                                            self.lines[index], value, self, index)
-        return event
+            act = self.acts[record[0]]
+            if type(record[1]) is not int:
+                kind = LINE
+                if len(record) == 4:
+                    value = "call"
+            else:
+                kind = record[1]
+                raw = record[2]
+                value = raw if kind == EXCEPTION else shown(raw)[0]
+        info: CodeInfo = act[A_INFO]
+        return _new_tuple(Event, (kind, act[A_SERIAL], act[A_DEPTH], info.filename, info.name, self.lines[index],
+                                  value, self, index))
 
     def __iter__(self) -> Any:
         return (self[i] for i in range(len(self.records)))
@@ -482,9 +487,12 @@ class View:
         return bisect.bisect_right(self._records_of(act), index)
 
     def locals_at(self, index: int) -> Snapshot:
-        act = _activation(self.records[index], self.acts)
-        state = self._state(act, self._count(act, index))
-        return {name: shown(raw) for name, raw in state.items()}
+        made = self._locals.get(index)
+        if made is None:
+            act = _activation(self.records[index], self.acts)
+            state = self._state(act, self._count(act, index))
+            made = self._locals[index] = {name: shown(raw) for name, raw in state.items()}
+        return made
 
     def changes_at(self, index: int) -> Tuple[Change, ...]:
         record = self.records[index]
