@@ -584,7 +584,10 @@ class Debugger:
         self.suspended = False
         self.run_generation += 1
         for hook in self.resume_hooks:
-            hook()
+            try:
+                hook()
+            except Exception as exc:  # pdap's: the program resumes all the same
+                self.fault("a resume hook", exc)
         self._update_modes()
         self.cond.notify_all()
 
