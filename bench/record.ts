@@ -2,8 +2,8 @@
 // bench/workloads/record.py (calls, loops, dicts, exceptions) runs plain, under pdap without
 // recording, recording the program's code (record: true), and recording only a function the
 // timed work never calls (the cost to code outside the scope); each backend of each Python found.
-// Also the recorder's own estimate of its memory, per million events. Medians of --runs (default
-// 5) after a warm-up; writes bench/results/record.md.
+// Also what recording adds to each event in µs, and the recorder's own estimate of its memory, per
+// million events. Medians of --runs (default 5) after a warm-up; writes bench/results/record.md.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -91,13 +91,15 @@ for (const target of pythonMatrix().targets) {
   }
   const base = median(plain);
   const ratio = (values: number[]) => `${(median(values) / base).toFixed(2)}×`;
-  const row = `| ${target.label} | ${(base * 1000).toFixed(0)} ms | ${ratio(off)} | ${ratio(all)} | ${ratio(outside)} | ${(events / 1e6).toFixed(2)} M | ${((perEvent * 1e6) / 2 ** 20).toFixed(0)} MiB |`;
+  // what recording adds to each event, in absolute terms (the ratios move with the plain run's noise)
+  const perEventCost = events ? ((median(all) - median(off)) / events) * 1e6 : 0;
+  const row = `| ${target.label} | ${(base * 1000).toFixed(0)} ms | ${ratio(off)} | ${ratio(all)} | ${perEventCost.toFixed(2)} µs | ${ratio(outside)} | ${(events / 1e6).toFixed(2)} M | ${((perEvent * 1e6) / 2 ** 20).toFixed(0)} MiB |`;
   rows.push(row);
   console.log(row);
 }
 const table = [
-  "| Python, backend | plain | pdap, no recording | recording the program (`record: true`) | recording elsewhere only (code outside the scope) | events recorded | memory per million events (recorder's estimate, while within its bound) |",
-  "| --- | --- | --- | --- | --- | --- | --- |",
+  "| Python, backend | plain | pdap, no recording | recording the program (`record: true`) | recording's cost per event (recording − no recording, ÷ events) | recording elsewhere only (code outside the scope) | events recorded | memory per million events (recorder's estimate, while within its bound) |",
+  "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ...rows,
 ].join("\n");
 const report = `Step-back recording, bench/workloads/record.py with ${rounds} rounds, medians of ${runs} runs, ${new Date().toISOString().slice(0, 16)} UTC:\n\n${table}\n`;

@@ -137,6 +137,8 @@ class Debugger:
         self.deferred: Dict[int, BaseException] = {}
         self.agent_threads: set = set()
         self.recorder: Any = None  # step back's Recorder while it records through this backend (settrace)
+        # called as the program is resumed, on pdap's thread (step back: a stop may have changed locals)
+        self.resume_hooks: List[Callable[[], None]] = []
         self._sources: Dict[str, Dict[str, Any]] = {}
         self._thread_ids: Dict[int, int] = {}
         self._next_thread_id = itertools.count(1)
@@ -593,6 +595,11 @@ class Debugger:
             del self.stops[ident]  # a thread shown paused while in C code: it never blocked here
         self.suspended = False
         self.run_generation += 1
+        for hook in self.resume_hooks:
+            try:
+                hook()
+            except Exception as exc:  # pdap's: the program resumes all the same
+                self.fault("a resume hook", exc)
         self._update_modes()
         self.cond.notify_all()
 

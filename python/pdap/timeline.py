@@ -14,7 +14,7 @@ import threading
 import os
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog, make_event
+from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog, frame_key, make_event
 from . import isolation
 from .sources import canonical
 
@@ -116,6 +116,9 @@ class Timeline:
             send_event(event, body)
 
         debugger.send = send_and_forget_ended_threads
+        # a stop may have changed the stopped frames' locals (setVariable, evaluate): each recorded
+        # frame reads all of them again at its next event
+        debugger.resume_hooks.append(recorder.resumed)
 
     # ----- the handlers ------------------------------------------------------------------------
     def handlers(self, live: Dict[str, Handler]) -> Dict[str, Handler]:
@@ -197,16 +200,16 @@ class Timeline:
     def _summary(self) -> List[Dict[str, Any]]:
         out = []
         for ident, log in list(self.rec.logs.items()):
-            if log.ignored or not log.events:
+            if log.ignored or not log.count():
                 continue
-            out.append({"threadId": self.dbg.thread_id(ident), "events": len(log.events),
+            out.append({"threadId": self.dbg.thread_id(ident), "events": log.count(),
                         "dropped": log.dropped, "bytes": log.size})
         return out
 
     # ----- positions -----------------------------------------------------------------------------
     def _log(self, ident: int) -> ThreadLog:
         log = self.rec.logs.get(ident)
-        if log is None or log.ignored or not log.events:
+        if log is None or log.ignored or not log.count():
             raise LookupError("nothing was recorded on this thread%s" % (
                 "" if self.rec.on else " (recording is off: launch with \"record\": true, or `record on`)"))
         return log
@@ -219,7 +222,7 @@ class Timeline:
         if stop is None or last.kind != LINE or not log.stack:
             return len(events)
         frame = stop.frame
-        if (log.stack[-1][0] == id(frame) and last.serial == log.stack[-1][1]
+        if (log.stack[-1][0] == frame_key(frame) and last.serial == log.stack[-1][1]
                 and last.line == (frame.f_lineno or 0)):
             return len(events) - 1
         return len(events)
@@ -228,7 +231,7 @@ class Timeline:
         """The present as an event when it is not recorded (a stop at a call site after a step out):
         the recorded activation of the live top frame, for a reverse next to stay in it."""
         stop = self.dbg.stops.get(ident)
-        if stop is None or not log.stack or log.stack[-1][0] != id(stop.frame):
+        if stop is None or not log.stack or log.stack[-1][0] != frame_key(stop.frame):
             return None
         return make_event(LINE, log.stack[-1][1], len(log.stack) - 1, "", "", 0, {}, ())
 

@@ -267,10 +267,11 @@ class SettraceBackend(Backend):
         try:
             dbg = self.dbg
             recorder = dbg.recorder
-            if recorder is not None:
-                recorder.trace_event(frame, event, arg)  # step back's recording, before any stop
+            # step back's recording, before any stop: the frame's code when it is recorded (read
+            # there without frame.f_code, which is audited: a call of the audit hook each time)
+            recorded = recorder.trace_event(frame, event, arg) if recorder is not None else None
             if event == "line":
-                code = frame.f_code
+                code = recorded if recorded is not None else frame.f_code
                 if self.data_codes and id(code) in self.data_codes:
                     found = self.data.changed(frame, frame.f_lineno)
                     if found is not None and dbg.on_data_change(frame, found):
@@ -301,8 +302,7 @@ class SettraceBackend(Backend):
                         return frame.f_trace
                 if hit is not None or dbg.steps or dbg.trace_all:
                     dbg.on_line(frame, hit, held is True)
-                elif table is None and not dbg.wide and id(code) not in self.data_codes and (
-                        recorder is None or not recorder.in_scope(code)):
+                elif recorded is None and table is None and not dbg.wide and id(code) not in self.data_codes:
                     frame.f_trace = None  # nothing to watch here any more: run untraced
                     return None
                 if self._unwinding and self._unwinding.get(threading.get_ident(), (None,))[0] is frame:
