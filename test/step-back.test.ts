@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { it } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
+import { ErrorId } from "../src/protocol/errors.js";
 import { mainTarget, onMainTerminal, runInTerminal, stopsIn, terminalFor } from "./support/cli.js";
 import { fixture } from "./support/fixtures.js";
 import { forEachPython, type PythonTarget } from "./support/pythons.js";
@@ -116,6 +117,20 @@ forEachPython("step back", (target) => {
       }),
       /in the past \(recorded state\): setVariable is not possible/,
     );
+    // refusals of the past are the client's to read (a stable id), not pdap faults
+    const refused = await s.client.connection.rawRequest("evaluate", {
+      expression: "print('hi')",
+      frameId: stop.frames[0].id,
+      context: "repl",
+    });
+    assert.equal((refused.body as { error: { id: number } }).error.id, ErrorId.refused);
+    const unknown = await s.client.connection.rawRequest("evaluate", {
+      expression: "never_recorded + 1",
+      frameId: stop.frames[0].id,
+      context: "repl",
+    });
+    assert.equal((unknown.body as { error: { id: number } }).error.id, ErrorId.evaluationFailed);
+    assert.match(unknown.message ?? "", /name 'never_recorded' was not recorded here/);
 
     // history: when total changed, with line and value
     const history = await s.client.request<{ changes: Change[] }>("history", {

@@ -10,19 +10,20 @@ setVariable and evaluations with side effects are refused. `history` lists when 
 from __future__ import annotations
 
 import itertools
-import threading
 import os
+import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog, frame_key, make_event
 from . import isolation
+from .errors import EVALUATION_FAILED, REFUSED, UNKNOWN_REQUEST, WRONG_STATE, RequestError, UnknownReference
+from .recorder import EXCEPTION, LINE, RETURN, Event, Recorder, ThreadLog, frame_key, make_event
 from .sources import canonical
 
 Handler = Callable[[Dict[str, Any]], Optional[Dict[str, Any]]]
 
 PAST_IDS = 1 << 40  # frame ids and variable references of the past: far above the live ones
 MAX_HISTORY = 1000
-REFUSED = ("pdap: the thread is shown in the past (recorded state): %s is not possible there. "
+REFUSED_IN_PAST = ("pdap: the thread is shown in the past (recorded state): %s is not possible there. "
            "Step forward to the present (next / continue) to change the program.")
 
 _names = {"len": len, "abs": abs, "min": min, "max": max, "sum": sum, "sorted": sorted, "round": round,
@@ -47,12 +48,25 @@ def safe_nodes() -> Tuple[type, ...]:
 
 
 
-class NotRecorded(LookupError):
-    pass
+class NotRecorded(RequestError):
+    """An expression over recorded values names what was not recorded as a value."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EVALUATION_FAILED)
 
 
-class Refused(ValueError):
+class Refused(RequestError):
     """What the past cannot do: the agent answers it as a failed request with this message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, REFUSED)
+
+
+class NothingRecorded(RequestError, LookupError):
+    """No recording to go back through on this thread: a state the request cannot be done in."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, WRONG_STATE)
 
 
 def safe_eval(expression: str, values: Dict[str, Tuple[str, str, int]]) -> Any:
@@ -63,7 +77,7 @@ def safe_eval(expression: str, values: Dict[str, Tuple[str, str, int]]) -> Any:
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ValueError("invalid expression: %s" % exc.msg) from None
+        raise RequestError("invalid expression: %s" % exc.msg, EVALUATION_FAILED) from None
     names: Dict[str, Any] = {}
     for node in ast.walk(tree):
         if not isinstance(node, allowed):
@@ -173,7 +187,7 @@ class Timeline:
         record = args.get("record")
         if record is not None and record is not False:
             if not (record is True or (isinstance(record, list) and all(isinstance(r, str) for r in record))):
-                raise TypeError("'record' must be true or a list of files, modules or module:function names")
+                raise RequestError("'record' must be true or a list of files, modules or module:function names")
             self.rec.start(record, self._limit(args))
         return body
 
@@ -183,7 +197,7 @@ class Timeline:
         if limit is None:
             return None
         if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
-            raise TypeError("'recordMemory' must be a positive number of bytes")
+            raise RequestError("'recordMemory' must be a positive number of bytes")
         return limit
 
     def _record_request(self, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -193,7 +207,7 @@ class Timeline:
         elif on is not None:
             scope = args.get("scope", True)
             if not (scope is True or (isinstance(scope, list) and all(isinstance(s, str) for s in scope))):
-                raise TypeError("'scope' must be true or a list of files, modules or module:function names")
+                raise RequestError("'scope' must be true or a list of files, modules or module:function names")
             self.rec.start(scope, self._limit(args))
         return {"recording": self.rec.on, "threads": self._summary()}
 
@@ -210,7 +224,7 @@ class Timeline:
     def _log(self, ident: int) -> ThreadLog:
         log = self.rec.logs.get(ident)
         if log is None or log.ignored or not log.count():
-            raise LookupError("nothing was recorded on this thread%s" % (
+            raise NothingRecorded("nothing was recorded on this thread%s" % (
                 "" if self.rec.on else " (recording is off: launch with \"record\": true, or `record on`)"))
         return log
 
@@ -238,7 +252,7 @@ class Timeline:
     def _stopped(self, args: Dict[str, Any]) -> int:
         ident = self.dbg.ident_of(args.get("threadId"))
         if ident not in self.dbg.stops:
-            raise LookupError("thread %r is not stopped" % (args.get("threadId"),))
+            raise RequestError("thread %r is not stopped" % (args.get("threadId"),), WRONG_STATE)
         return ident
 
     def _back(self, args: Dict[str, Any], how: str) -> Dict[str, Any]:
@@ -272,7 +286,7 @@ class Timeline:
         if target is None:
             target = next((i for i in range(len(events)) if events[i].kind == LINE), None)
             if target is None:
-                raise LookupError("no line was recorded on this thread")
+                raise NothingRecorded("no line was recorded on this thread")
             notes.append("at the start of the recording%s" % (
                 " (%d earlier events were dropped: recordMemory)" % log.dropped if log.dropped else ""))
         self._move(ident, target, reason, hit, notes)
@@ -476,7 +490,7 @@ class Timeline:
         where = self._scopes.get(ref) if isinstance(ref, int) else None  # type: ignore[arg-type]
         if where is None:
             if isinstance(ref, int) and ref >= PAST_IDS:
-                raise LookupError("variablesReference %d is no longer valid (the recorded view moved)" % ref)
+                raise UnknownReference("variablesReference %d is no longer valid (the recorded view moved)" % ref)
             return live(args)
         ident, index = where
         events = self.rec.logs[ident].events
@@ -487,7 +501,7 @@ class Timeline:
             return {"variables": [{"name": label, "value": special.value or "",
                                    "variablesReference": 0, "presentationHint": hint}]}
         out = []
-        for name, (text, kind, vid) in events[index].locals.items():
+        for name, (text, kind, _vid) in events[index].locals.items():
             out.append({"name": name, "value": text, "type": kind, "variablesReference": 0,
                         "evaluateName": name, "presentationHint": hint})
         return {"variables": out}
@@ -498,7 +512,7 @@ class Timeline:
             in_past = (args.get("frameId") in self._frames or (isinstance(ref, int) and ref >= PAST_IDS)
                        or (what == "goto" and self._thread_in_past(args.get("threadId"))))
             if in_past:
-                raise Refused(REFUSED % what)
+                raise Refused(REFUSED_IN_PAST % what)
             return live(args)
         return handler
 
@@ -514,7 +528,10 @@ class Timeline:
             return live(args)
         event = self.rec.logs[where[0]].events[where[1]]
         text = str(args.get("text", ""))
-        word = text[: int(args.get("column", len(text) + 1)) - 1].split()[-1:] or [""]
+        column = args.get("column", len(text) + 1)
+        if not isinstance(column, int) or isinstance(column, bool):
+            raise RequestError("completions needs 'column' (a number)")
+        word = text[: column - 1].split()[-1:] or [""]
         return {"targets": [{"label": n, "type": "variable"} for n in event.locals if n.startswith(word[0])]}
 
     def _evaluate(self, args: Dict[str, Any], live: Handler) -> Optional[Dict[str, Any]]:
@@ -525,7 +542,7 @@ class Timeline:
         if where is None:
             return live(args)
         if not isinstance(expression, str):
-            raise TypeError("evaluate needs an expression (a string)")
+            raise RequestError("evaluate needs an expression (a string)")
         event = self.rec.logs[where[0]].events[where[1]]
         name = expression.strip()
         if name in event.locals:
@@ -537,11 +554,11 @@ class Timeline:
         except Refused as exc:
             raise Refused("pdap: in the past (recorded state) %s" % exc) from None
         except NotRecorded as exc:
-            raise LookupError("pdap: in the past (recorded state): %s" % exc.args[0]) from None
-        except ValueError:
+            raise NotRecorded("pdap: in the past (recorded state): %s" % exc) from None
+        except RequestError:
             raise
-        except Exception as exc:
-            raise ValueError("%s: %s" % (type(exc).__name__, exc)) from None
+        except Exception as exc:  # the expression itself failed on the recorded values (1 / 0)
+            raise RequestError("%s: %s" % (type(exc).__name__, exc), EVALUATION_FAILED) from None
         return {"result": self.rec.text(value), "type": type(value).__name__, "variablesReference": 0,
                 "presentationHint": {"attributes": ["readOnly"]}}
 
@@ -552,19 +569,19 @@ class Timeline:
         rest = rest.strip()
         if word == "history":
             if not rest:
-                raise ValueError("usage: :history NAME")
+                raise RequestError("usage: :history NAME")
             found = self.history(rest, args.get("frameId"), None)
             return {"result": format_history(rest, found), "variablesReference": 0}
         if word == "record":
             body = self._record_request({"on": rest != "off"})
             return {"result": "recording %s" % ("on" if body["recording"] else "off"), "variablesReference": 0}
-        raise ValueError("unknown console command ':%s' (pdap has :history NAME, :record on|off)" % word)
+        raise RequestError("unknown console command ':%s' (pdap has :history NAME, :record on|off)" % word)
 
     def _history_request(self, args: Dict[str, Any]) -> Dict[str, Any]:
         self._forget_if_resumed()
         name = args.get("name") or args.get("expression")
         if not isinstance(name, str) or not name.strip():
-            raise TypeError("history needs 'name' (a variable name)")
+            raise RequestError("history needs 'name' (a variable name)")
         return {"name": name.strip(), "changes": self.history(name.strip(), args.get("frameId"), args.get("threadId"))}
 
     def history(self, name: str, frame_id: Any, tid: Any) -> List[Dict[str, Any]]:
@@ -594,7 +611,7 @@ class Timeline:
             elif self.dbg.stops:
                 ident = next(iter(self.dbg.stops))
         if ident is None:
-            raise LookupError("no stopped thread to read a history from")
+            raise RequestError("no stopped thread to read a history from", WRONG_STATE)
         log = self._log(ident)
         cursor = self.cursors.get(ident)
         end = cursor.index + 1 if cursor is not None else len(log.events)
@@ -643,6 +660,6 @@ def format_history(name: str, found: List[Dict[str, Any]]) -> str:
 
 def _unsupported(command: str) -> Handler:
     def handler(args: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-        raise LookupError("pdap agent does not support request %r" % command)
+        raise RequestError("pdap agent does not support request %r" % command, UNKNOWN_REQUEST)
     return handler
 

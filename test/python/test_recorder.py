@@ -83,7 +83,7 @@ class Recording(unittest.TestCase):
     def test_a_line_that_only_iterates_or_subscripts_a_container_does_not_read_it_again(self) -> None:
         def uses(a, b, c, lst, d, k):
             g(a, b == c)
-            for x in lst:
+            for x in lst:  # noqa: B007  # x is read after the loop
                 pass
             v = d[k]
             lst[0] = v
@@ -105,7 +105,7 @@ class Recording(unittest.TestCase):
             a = [1]
             b = a
             b.append(2)
-            for x in a:
+            for x in a:  # noqa: B007  # x is read after the loop
                 pass
             return x
 
@@ -250,8 +250,8 @@ class Recording(unittest.TestCase):
 
         def make():
             thing = Thing()
-            items = [thing, 2]
-            n = 7
+            items = [thing, 2]  # noqa: F841  # recorded: the container must not keep `thing` alive
+            n = 7  # noqa: F841
             return weakref.ref(thing)
 
         self.rec.scope = Scope(True, lambda code: code is make.__code__, lambda code: False)
@@ -271,7 +271,7 @@ class Recording(unittest.TestCase):
     def test_big_values_are_rendered_when_recorded_and_cut(self) -> None:
         def big():
             text = "x" * 10_000
-            number = 1 << 300
+            number = 1 << 300  # noqa: F841  # recorded as text, cut
             return len(text)
 
         self.rec.scope = Scope(True, lambda code: code is big.__code__, lambda code: False)
