@@ -222,6 +222,61 @@ forEachPython("step back", (target) => {
     await endsWell(s, tid);
   });
 
+  it("reverseContinue replays a data breakpoint on a local: back to the line after each change, old -> new, its condition on recorded values", async (t) => {
+    const s = await launch(target, [app.line("BP1")]);
+    t.after(() => s.close());
+    let stop = await s.stop();
+    const tid = stop.threadId;
+    const [locals] = await s.client.scopes(stop.frames[0].id);
+    const info = await s.client.request("dataBreakpointInfo", {
+      variablesReference: locals.variablesReference,
+      name: "total",
+    });
+    assert.ok(info.dataId, info.description);
+    const watch = async (condition?: string) => {
+      const { breakpoints } = await s.client.request("setDataBreakpoints", {
+        breakpoints: [{ dataId: info.dataId as string, accessType: "write", condition }],
+      });
+      assert.equal(breakpoints[0].verified, true, breakpoints[0].message);
+    };
+    await watch();
+    await s.client.setBreakpoints(app.path, []);
+
+    // total went 0, 3, 7, -13, -8: the stop is the line after the change, as it is live
+    const reverse = async () => {
+      const stopped = s.client.nextStop();
+      await s.client.request("reverseContinue", { threadId: tid });
+      const event = await stopped;
+      return { stop: await s.describe(event), said: event.body.description ?? "" };
+    };
+    let back = await reverse();
+    assertAt(back.stop, "compute", app.line("APPEND"), "data breakpoint");
+    assert.ok(inPast(back.stop));
+    assert.equal((await s.locals(back.stop.frames[0].id)).total, "-8");
+    assert.match(back.said, /total: -13 -> -8/);
+    back = await reverse();
+    assertAt(back.stop, "compute", app.line("APPEND"), "data breakpoint");
+    assert.equal((await s.locals(back.stop.frames[0].id)).total, "-13");
+    assert.match(back.said, /total: 7 -> -13/);
+
+    // a condition is evaluated on the recorded values
+    await watch("total > 5");
+    stop = await move(s, "reverseContinue", tid);
+    assertAt(stop, "compute", app.line("APPEND"), "data breakpoint");
+    assert.equal((await s.locals(stop.frames[0].id)).total, "7");
+
+    // forward through the recording: the next change that holds, then the present
+    await watch();
+    stop = await move(s, "continue", tid);
+    assertAt(stop, "compute", app.line("APPEND"), "data breakpoint");
+    assert.equal((await s.locals(stop.frames[0].id)).total, "-13");
+    await s.client.request("setDataBreakpoints", { breakpoints: [] });
+    stop = await move(s, "continue", tid);
+    assert.ok(!inPast(stop));
+    assertAt(stop, "compute", app.line("BP1"));
+    await endsWell(s, tid);
+  });
+
   it("recording leaves the program as it is: its objects finalised when they would be, its output and gc", async (t) => {
     const expected = execFileSync(target.python, [sacred.path], { encoding: "utf8" });
     assert.match(expected, /^finalised a\nafter del a\nfinalised b\n/);

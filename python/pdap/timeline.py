@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -270,7 +271,7 @@ class Timeline:
         for i in range(here - 1, -1, -1):
             event = events[i]
             if how == "breakpoint":
-                found = self._hit(events, i, notes)
+                found = self._hit(events, i, notes, ident)
                 if found is not None and found[0] < here:
                     target, reason, hit = found
                     break
@@ -316,7 +317,7 @@ class Timeline:
             for i in range(cursor.index + 1, present):
                 event = events[i]
                 if kind is None:
-                    found = self._hit(events, i, notes)
+                    found = self._hit(events, i, notes, ident)
                     if found is not None and found[0] > cursor.index:
                         target, reason, hit = found
                         break
@@ -360,15 +361,21 @@ class Timeline:
             body["description"] = body["text"] = "; ".join(notes)
         self.after_response(lambda: self.send("stopped", body))
 
-    def _hit(self, events: Any, i: int, notes: List[str]) -> Optional[Tuple[int, str, List[int]]]:
+    def _hit(self, events: Any, i: int, notes: List[str],
+             ident: Optional[int] = None) -> Optional[Tuple[int, str, List[int]]]:
         """Whether event i is where a breakpoint would have stopped: a line breakpoint (its
-        condition on the recorded values), a function breakpoint (the function's first line), an
+        condition on the recorded values), a function breakpoint (the function's first line), a
+        data breakpoint (the line after the one that changed a watched local or module global), an
         exception raised (the `raised` filter: the line that raised it). (where, reason, ids)."""
         event = events[i]
         if event.kind == LINE:
             ids = self._breakpoint_hit(event, notes)
             if ids:
                 return i, "breakpoint", ids
+            if event.changes and self.dbg.data.items:
+                ids = self._data_hit(events, i, ident, notes)
+                if ids:
+                    return i, "data breakpoint", ids
             if event.value == "call" and self.dbg.function_breakpoints.items:
                 ids = self._function_hit(event, notes)
                 if ids:
@@ -379,6 +386,67 @@ class Timeline:
                     notes.append("%s raised here" % event.value)
                     return j, "exception", []
         return None
+
+    def _data_hit(self, events: Any, i: int, ident: Optional[int], notes: List[str]) -> List[int]:
+        """The data breakpoints whose watched name changed by the line before event i, as recorded:
+        a local of the watched frame's activation, a global by its module's own lines. Attributes
+        and items are not recorded as values: they are not replayed."""
+        event = events[i]
+        changed = {change[0]: change for change in event.changes}
+        ids = []
+        for bp in self.dbg.data.items:
+            target = bp.target
+            if not bp.verified or target is None or target.name not in changed:
+                continue
+            if target.kind == "local":
+                if self._serial_of(target.frame, ident) != event.serial:
+                    continue
+            elif target.kind == "global":
+                module = sys.modules.get(target.module or "")
+                if event.name != "<module>" or getattr(module, "__file__", None) is None \
+                        or canonical(module.__file__) != canonical(event.filename):  # type: ignore[union-attr]
+                    continue
+            else:
+                continue
+            if not bp.mutation and not self._rebound(events, i, target.name, changed[target.name]):
+                continue  # changed in place: only the mutation mode stops for that
+            if self._condition_held(bp, event, notes):
+                old = self._previous_text(events, i, target.name)
+                new = changed[target.name][1]
+                notes.append("%s: %s -> %s" % (target.label, old, new if new is not None else "<deleted>"))
+                ids.append(bp.id)
+        return ids
+
+    def _serial_of(self, frame: Any, ident: Optional[int]) -> Optional[int]:
+        """The recorded activation of a running frame on the thread (None: not recorded there)."""
+        log = self.rec.logs.get(ident) if ident is not None else None
+        if frame is None or log is None:
+            return None
+        key = frame_key(frame)
+        for entry in log.stack:
+            if entry[0] == key:
+                return entry[1]
+        return None
+
+    @staticmethod
+    def _earlier(events: Any, i: int) -> Optional[Event]:
+        """The activation's event before event i (None: i is its first)."""
+        serial = events[i].serial
+        for j in range(i - 1, -1, -1):
+            if events[j].serial == serial:
+                return events[j]
+        return None
+
+    def _rebound(self, events: Any, i: int, name: str, change: Any) -> bool:
+        """Whether the name was bound, deleted or bound to another object (not changed in place)."""
+        before = self._earlier(events, i)
+        old = before.locals.get(name) if before is not None else None
+        return old is None or change[1] is None or old[2] != change[3]
+
+    def _previous_text(self, events: Any, i: int, name: str) -> str:
+        before = self._earlier(events, i)
+        old = before.locals.get(name) if before is not None else None
+        return old[0] if old is not None else "<unbound>"
 
     @staticmethod
     def _condition_held(bp: Any, event: Event, notes: List[str]) -> bool:
