@@ -53,13 +53,10 @@ async function pdapRun(python: string, backend: string, size: number, kase: Case
     await client.setBreakpoints(WATCH.path, []);
     if ("watch" in kase) {
       const { stackFrames } = await client.stackTrace(threadId);
-      const info = await client.request<{ dataId: string | null; description: string }>(
-        "dataBreakpointInfo",
-        {
-          name: kase.watch,
-          frameId: stackFrames[0].id,
-        },
-      );
+      const info = await client.request("dataBreakpointInfo", {
+        name: kase.watch,
+        frameId: stackFrames[0].id,
+      });
       if (!info.dataId) throw new Error(`cannot watch ${kase.watch}: ${info.description}`);
       await client.request("setDataBreakpoints", {
         breakpoints: [{ dataId: info.dataId, condition: "False" }],

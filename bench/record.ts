@@ -26,11 +26,6 @@ const only = process.argv.includes("--python")
   ? process.argv[process.argv.indexOf("--python") + 1].split(",")
   : undefined;
 
-interface RecordState {
-  recording: boolean;
-  threads: Array<{ events: number; bytes: number; dropped: number }>;
-}
-
 async function plainSeconds(python: string): Promise<number> {
   const result = await runProcess(python, [WORKLOAD.path, String(rounds)], { timeoutMs: 600_000 });
   if (result.code !== 0) throw new Error(`plain run failed: ${result.stderr}`);
@@ -52,14 +47,14 @@ async function pdapRun(
     let events = 0;
     let bytes = 0;
     if (record !== undefined) {
-      const state = await client.request<RecordState>("record", {});
+      const state = await client.request("record", {});
       for (const thread of state.threads) {
         events += thread.events + thread.dropped;
         bytes += thread.bytes;
       }
     }
     const exited = client.waitFor("exited");
-    await client.request("continue", { threadId: stop.body.threadId });
+    await client.request("continue", { threadId: stop.body.threadId ?? 0 });
     await exited;
     return { seconds: parseSeconds(client.output("stdout")), events, bytes };
   } finally {

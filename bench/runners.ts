@@ -1,5 +1,6 @@
 // The ways a workload is run: plain Python, pdb (commands on stdin), and DAP debuggers (pdap with
 // either backend, debugpy). Each returns raw measurements; suite.ts turns them into table cells.
+import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { BenchConfig } from "./config.js";
 import { BenchSession, type BreakpointSpec, type DapFlavor } from "./dap.js";
 import { runProcess, tail } from "./processes.js";
@@ -257,11 +258,11 @@ class LatencyProbe {
     size: number,
   ): Promise<void> {
     const paged = (variable.indexedVariables ?? 0) > 0;
-    const args = paged
+    const args: DebugProtocol.VariablesArguments = paged
       ? { variablesReference: variable.variablesReference, filter: "indexed", start: 0, count: 100 }
       : { variablesReference: variable.variablesReference };
     const sent = performance.now();
-    const body = await this.session.client.request<{ variables: unknown[] }>("variables", args);
+    const body = await this.session.client.request("variables", args);
     const ms = performance.now() - sent;
     const returned = body.variables.length;
     this.sink(workload, ms, `${paged ? "paged: " : "unpaged: "}${returned} of ${size} children returned`);

@@ -216,7 +216,7 @@ forEachPython("attach: silent and competing clients", (target) => {
     const stopped = second.client.nextStop();
     program.send("b");
     const event = await stopped;
-    await second.client.request("continue", { threadId: event.body.threadId });
+    await second.client.request("continue", { threadId: event.body.threadId ?? 0 });
     await outputEvent(second.client, "done B");
     assert.doesNotMatch(first.client.output("stdout"), /done B/);
   });

@@ -68,7 +68,7 @@ forEachPython("attach with listen: the agent dials in with --connect", (target) 
     const { stackFrames } = await adapter.client.stackTrace(event.body.threadId ?? 0);
     assert.equal(stackFrames[0].source?.path, app.path);
     assert.equal(stackFrames[0].line, app.line("BP1"));
-    await adapter.client.request("continue", { threadId: event.body.threadId });
+    await adapter.client.request("continue", { threadId: event.body.threadId ?? 0 });
     await outputEvent(adapter.client, "done ONE");
   });
 
@@ -123,7 +123,7 @@ forEachPython("pdap adapter --listen-for-agents: an agent waits for a client", (
     const { stackFrames } = await adapter.client.stackTrace(event.body.threadId ?? 0);
     assert.equal(stackFrames[0].source?.path, app.path);
     const exited = adapter.client.waitFor<DebugProtocol.ExitedEvent>("exited");
-    await adapter.client.request("continue", { threadId: event.body.threadId });
+    await adapter.client.request("continue", { threadId: event.body.threadId ?? 0 });
     program.send("quit 0");
     assert.equal((await exited).body.exitCode, 0);
     assert.equal(await program.exitCode(), 0);

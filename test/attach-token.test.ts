@@ -87,7 +87,7 @@ forEachPython("attach: access token on a loopback listener (--token)", (target) 
     program.send("two");
     const event = await stopped;
     const exited = client.waitFor<DebugProtocol.ExitedEvent>("exited");
-    await client.request("continue", { threadId: event.body.threadId });
+    await client.request("continue", { threadId: event.body.threadId ?? 0 });
     program.send("quit 0");
     assert.equal((await exited).body.exitCode, 0);
     assert.equal(await program.exitCode(), 0);
@@ -178,7 +178,7 @@ forEachPython("attach: a non-loopback listener without a token", (target) => {
     const event = await stopped;
     assert.equal(event.body.reason, "breakpoint");
     const exited = accepted.client.waitFor<DebugProtocol.ExitedEvent>("exited");
-    await accepted.client.request("continue", { threadId: event.body.threadId });
+    await accepted.client.request("continue", { threadId: event.body.threadId ?? 0 });
     program.send("quit 0");
     assert.equal((await exited).body.exitCode, 0);
   });

@@ -78,7 +78,7 @@ forEachPython("breakpoints", (target) => {
       for (const [key, value] of Object.entries(values))
         assert.equal(locals[key], value, `${key} at ${marker}`);
     }
-    await s.client.request("continue", { threadId });
+    await s.client.request("continue", { threadId: threadId ?? 0 });
     assert.equal(await s.exitCode(), 0);
     assert.match(s.client.output("stdout"), /conditions done/);
     await s.close();

@@ -25,8 +25,8 @@ async function launchTo(
   return { s, stop };
 }
 
-async function info(s: Scenario, args: Record<string, unknown>): Promise<Info> {
-  return s.client.request<Info>("dataBreakpointInfo", args);
+async function info(s: Scenario, args: DebugProtocol.DataBreakpointInfoArguments): Promise<Info> {
+  return s.client.request("dataBreakpointInfo", args);
 }
 
 async function watch(

@@ -99,7 +99,7 @@ async function stopsAtBreakpoint(client: Adapter["client"], program: Debuggee, i
   const stopped = client.nextStop();
   program.send(item);
   const event = await stopped;
-  await client.request("continue", { threadId: event.body.threadId });
+  await client.request("continue", { threadId: event.body.threadId ?? 0 });
   await program.waitFor("stdout", new RegExp(`done ${item.toUpperCase()}`));
 }
 
@@ -280,7 +280,7 @@ forEachVersion("hostile input: absurd requests to an attached agent", (target) =
       await client.evaluate("1 + 1", top.id, "repl").then((r) => (r as { result: string }).result),
       "2",
     );
-    await client.request("continue", { threadId: event.body.threadId });
+    await client.request("continue", { threadId: event.body.threadId ?? 0 });
     await listener.state.program.waitFor("stdout", /done SIX/);
     await client.disconnect();
   });
@@ -303,7 +303,7 @@ forEachVersion("hostile input: absurd requests to an attached agent", (target) =
     listener.state.program.send("eight");
     const again = await next;
     const exited = client.waitFor<DebugProtocol.ExitedEvent>("exited");
-    await client.request("continue", { threadId: again.body.threadId });
+    await client.request("continue", { threadId: again.body.threadId ?? 0 });
     listener.state.program.send("quit 0");
     assert.equal((await exited).body.exitCode, 0);
   });

@@ -208,7 +208,7 @@ forEachPython("the agent as a Python package", (target) => {
     const { stackFrames } = await client.stackTrace(stop.body.threadId ?? 1);
     assert.equal(stackFrames[0].line, 3, "stopped at the line after breakpoint()");
     const exited = new Promise((resolve) => program.once("exit", resolve));
-    await client.request("continue", { threadId: stop.body.threadId });
+    await client.request("continue", { threadId: stop.body.threadId ?? 0 });
     assert.equal(await exited, 0);
     assert.match(stdout, /after the breakpoint/);
   });

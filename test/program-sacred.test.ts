@@ -111,7 +111,7 @@ forEachPython("nothing the debugger took at a stop outlives the resume (attach)"
       const { stackFrames } = await client.stackTrace(stop.body.threadId ?? 0);
       assert.equal(stackFrames[0].line, lifetimes.line(marker));
       await lookAtEverything(client, stop.body.threadId ?? 0);
-      await client.request("continue", { threadId: stop.body.threadId });
+      await client.request("continue", { threadId: stop.body.threadId ?? 0 });
     }
     assert.equal(await program.exitCode(), 0);
     assert.equal(program.stdout, EXPECTED_STDOUT);
@@ -236,7 +236,7 @@ forEachPython("files named like standard modules beside the program", (target) =
     );
     const stop = await client.nextStop();
     await inspectShadowed(client, stop.body.threadId ?? 0);
-    await client.request("continue", { threadId: stop.body.threadId });
+    await client.request("continue", { threadId: stop.body.threadId ?? 0 });
     assert.equal(await program.exitCode(), 0);
     assert.equal(program.stdout, SHADOWING_OUTPUT);
     assert.match(program.stderr, /^pdap: listening on \S+\n$/);

@@ -55,7 +55,7 @@ forEachPython("subprocesses", (target) => {
     const described = await session.describe(stop);
     assert.equal(described.frames[0].name, "child_main");
     assert.equal((await session.locals(described.frames[0].id)).tag, "'sub'");
-    await family.children[0].request("continue", { threadId: stop.body.threadId });
+    await family.children[0].request("continue", { threadId: stop.body.threadId ?? 0 });
     assert.equal(await family.parentSession.exitCode(), 0);
     const out = family.parentSession.client.output("stdout");
     assert.match(out, /child sub 42\n/);
@@ -71,7 +71,7 @@ forEachPython("subprocesses", (target) => {
     const { client: forked, event } = await withDeadline(family.anyChildStop, 60_000, "no child stopped");
     const { stackFrames } = await forked.stackTrace(event.body.threadId ?? 0);
     assert.equal(stackFrames[0].name, "child_main");
-    await forked.request("continue", { threadId: event.body.threadId });
+    await forked.request("continue", { threadId: event.body.threadId ?? 0 });
     assert.equal(await family.parentSession.exitCode(), 0);
     assert.match(family.parentSession.client.output("stdout"), /child forked 42\n/);
     assert.match(family.parentSession.client.output("stdout"), /fork exit 0\n/);
@@ -86,7 +86,7 @@ forEachPython("subprocesses", (target) => {
       assert.equal(event.body.reason, "breakpoint");
       const { stackFrames } = await worker.stackTrace(event.body.threadId ?? 0);
       assert.equal(stackFrames[0].name, "square");
-      await worker.request("continue", { threadId: event.body.threadId });
+      await worker.request("continue", { threadId: event.body.threadId ?? 0 });
       assert.equal(await family.parentSession.exitCode(), 0);
       assert.match(family.parentSession.client.output("stdout"), /pool \[9\]/);
       await Promise.all(family.children.map((c) => c.disconnect()));

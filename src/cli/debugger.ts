@@ -10,6 +10,7 @@ import { adapterErrorTail } from "../client/adapterProcess.js";
 import type { DapClient } from "../client/client.js";
 import { DapError } from "../dap/connection.js";
 import { ErrorId } from "../protocol/errors.js";
+import type { ArgumentsOf, Command } from "../protocol/requests.js";
 import { type BreakpointEntry, BreakpointTable } from "./breakpoints.js";
 import { COMMANDS, type CommandInfo, parseInput, UsageError } from "./commands.js";
 import { EXIT_FAILED } from "./exitCodes.js";
@@ -256,7 +257,7 @@ export class TerminalDebugger {
    * Sends a request to every live session (exception filters): the program's answer is the
    * command's, a child that fails (it may be ending) is left as it is.
    */
-  async requestAll(command: string, args: object): Promise<void> {
+  async requestAll<K extends Command>(command: K, args: ArgumentsOf<K>): Promise<void> {
     const children = this.liveProcesses.filter((process) => process !== this.main);
     await Promise.all([
       this.main.client.request(command, args),
@@ -849,7 +850,7 @@ export class TerminalDebugger {
     return outcome;
   }
 
-  async resume(command: string, args: object): Promise<Outcome> {
+  async resume<K extends Command>(command: K, args: ArgumentsOf<K>): Promise<Outcome> {
     const process = this.current;
     const stop = process.stop;
     this.prompt.close();

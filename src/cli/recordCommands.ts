@@ -11,9 +11,11 @@ function requireStepBack(dbg: TerminalDebugger): void {
 function back(command: "stepBack" | "reverseContinue", over = false): CommandHandler {
   return async (dbg) => {
     requireStepBack(dbg);
-    const args: Record<string, unknown> = { threadId: dbg.requireThread() };
-    if (over) args.over = true; // pdap's reverse next; other adapters ignore it
-    return dbg.resume(command, args);
+    const threadId = dbg.requireThread();
+    // pdap's reverse next is stepBack with over; other adapters ignore it
+    return command === "stepBack" && over
+      ? dbg.resume(command, { threadId, over: true })
+      : dbg.resume(command, { threadId });
   };
 }
 

@@ -121,11 +121,15 @@ export class DapClient {
       .join("");
   }
 
-  /** Sends a request and resolves with its body: typed for the declared requests (protocol/requests.ts). */
-  async request<K extends Command>(command: K, args?: ArgumentsOf<K>): Promise<BodyOf<K>>;
-  async request<B = unknown>(command: string, args?: object): Promise<B>;
-  async request(command: string, args?: object): Promise<unknown> {
+  /** Sends a declared request (protocol/requests.ts) and resolves with its body, typed. */
+  async request<K extends Command>(command: K, args?: ArgumentsOf<K>): Promise<BodyOf<K>> {
     const response = await this.connection.request(command, args);
+    return response.body;
+  }
+
+  /** A request the declaration does not know (another adapter's own, a test's nonsense): untyped. */
+  async requestUnchecked(command: string, args?: object): Promise<unknown> {
+    const response = await this.connection.requestUnchecked(command, args);
     return response.body;
   }
 

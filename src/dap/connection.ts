@@ -142,13 +142,16 @@ export class DapConnection extends EventEmitter<ConnectionEvents> {
     this.gates.push(gate);
   }
 
-  /** Sends a request and resolves with the whole response; a failed response rejects with DapError. */
-  async request<K extends Command>(command: K, args?: ArgumentsOf<K>): Promise<ResponseOf<K>>;
-  async request<R extends DebugProtocol.Response = DebugProtocol.Response>(
-    command: string,
-    args?: object,
-  ): Promise<R>;
-  async request(command: string, args?: object): Promise<DebugProtocol.Response> {
+  /**
+   * Sends a declared request (protocol/requests.ts) and resolves with the whole response, its body
+   * typed; a failed response rejects with DapError.
+   */
+  async request<K extends Command>(command: K, args?: ArgumentsOf<K>): Promise<ResponseOf<K>> {
+    return (await this.requestUnchecked(command, args)) as ResponseOf<K>;
+  }
+
+  /** A request the declaration does not know: the same, untyped. */
+  async requestUnchecked(command: string, args?: object): Promise<DebugProtocol.Response> {
     const response = await this.rawRequest(command, args);
     if (!response.success) throw DapError.fromResponse(response, command);
     return response;

@@ -17,9 +17,9 @@ type NoBody = undefined | Record<string, never>;
 /** The requests of the Debug Adapter Protocol pdap speaks (client to adapter, and reverse requests). */
 export interface DapRequests {
   initialize: Exchange<P.InitializeRequestArguments, P.Capabilities>;
-  launch: Exchange<P.LaunchRequestArguments, NoBody>;
-  attach: Exchange<P.AttachRequestArguments, NoBody>;
-  restart: Exchange<P.RestartArguments, NoBody>;
+  launch: Exchange<P.LaunchRequestArguments & Configuration, NoBody>;
+  attach: Exchange<P.AttachRequestArguments & Configuration, NoBody>;
+  restart: Exchange<{ arguments?: Configuration }, NoBody>;
   disconnect: Exchange<P.DisconnectArguments, NoBody>;
   terminate: Exchange<P.TerminateArguments, NoBody>;
   configurationDone: Exchange<P.ConfigurationDoneArguments, NoBody>;
@@ -47,7 +47,8 @@ export interface DapRequests {
   next: Exchange<P.NextArguments, NoBody>;
   stepIn: Exchange<P.StepInArguments, NoBody>;
   stepOut: Exchange<P.StepOutArguments, NoBody>;
-  stepBack: Exchange<P.StepBackArguments, NoBody>;
+  /** with pdap's `over: true`, a reverse next: the previous line of the same function */
+  stepBack: Exchange<P.StepBackArguments & { over?: boolean }, NoBody>;
   reverseContinue: Exchange<P.ReverseContinueArguments, NoBody>;
   pause: Exchange<P.PauseArguments, NoBody>;
   goto: Exchange<P.GotoArguments, NoBody>;
@@ -72,6 +73,12 @@ export interface DapRequests {
   history: Exchange<HistoryArguments, HistoryBody>;
   record: Exchange<RecordArguments, RecordBody>;
 }
+
+/**
+ * A launch or attach configuration's attributes: checked by the adapter (src/adapter/config.ts),
+ * listed in the README's attribute tables; DAP leaves them to each debugger.
+ */
+export type Configuration = Record<string, unknown>;
 
 /** The agent link's own messages, besides the DAP requests it relays (see ./agent.ts). */
 export interface AgentLinkRequests {
