@@ -47,19 +47,7 @@ class Recording(unittest.TestCase):
         self.rec.on = True
 
     def run_recorded(self, *args):
-        rec = self.rec
-
-        def tracer(frame, event, arg):
-            if rec.in_scope(frame.f_code, frame):
-                rec.trace_event(frame, event, arg)
-                return tracer
-            return None
-
-        sys.settrace(tracer)
-        try:
-            return sample(*args)
-        finally:
-            sys.settrace(None)
+        return self.traced(sample, *args)
 
     def test_values_are_bounded_text_that_runs_no_code_of_the_program(self) -> None:
         text = self.rec.text
@@ -110,11 +98,7 @@ class Recording(unittest.TestCase):
             return x
 
         self.rec.scope = Scope(True, lambda code: code is alias.__code__, lambda code: False)
-        sys.settrace(self.tracer())
-        try:
-            alias()
-        finally:
-            sys.settrace(None)
+        self.traced(alias)
         events = list(next(iter(self.rec.logs.values())).events)
         at_for = [event for event in events if event.kind == LINE and event.line == alias.__code__.co_firstlineno + 4]
         self.assertEqual(at_for[0].locals["b"][0], "[1, 2]")
@@ -123,11 +107,7 @@ class Recording(unittest.TestCase):
 
     def record(self, function, tracer=None):
         self.rec.scope = Scope(True, lambda code: code is function.__code__, lambda code: False)
-        sys.settrace(tracer or self.tracer())
-        try:
-            function()
-        finally:
-            sys.settrace(None)
+        self.traced(function, tracer=tracer)
         return [event for event in next(iter(self.rec.logs.values())).events if event.kind == LINE]
 
     def test_a_cell_rebound_by_an_inner_function_shows_at_the_next_line_naming_it(self) -> None:
@@ -223,19 +203,11 @@ class Recording(unittest.TestCase):
                      [change[:3] for change in event.changes]) for event in events]
 
         self.rec.scope = Scope(True, lambda code: code in (calls.__code__, sample.__code__), lambda code: False)
-        sys.settrace(self.tracer())
-        try:
-            calls()
-        finally:
-            sys.settrace(None)
+        self.traced(calls)
         full = shown(next(iter(self.rec.logs.values())).events)
         self.rec.logs.clear()
         self.rec.limit = 200_000
-        sys.settrace(self.tracer())
-        try:
-            calls()
-        finally:
-            sys.settrace(None)
+        self.traced(calls)
         log = next(iter(self.rec.logs.values()))
         self.assertGreater(len(log.chunks), 3, "several chunks kept")
         self.assertGreater(log.dropped, 0)
@@ -255,11 +227,7 @@ class Recording(unittest.TestCase):
             return weakref.ref(thing)
 
         self.rec.scope = Scope(True, lambda code: code is make.__code__, lambda code: False)
-        sys.settrace(self.tracer())
-        try:
-            ref = make()
-        finally:
-            sys.settrace(None)
+        ref = self.traced(make)
         gc.collect()
         self.assertIsNone(ref(), "the object died with its frame")
         events = list(next(iter(self.rec.logs.values())).events)
@@ -275,11 +243,7 @@ class Recording(unittest.TestCase):
             return len(text)
 
         self.rec.scope = Scope(True, lambda code: code is big.__code__, lambda code: False)
-        sys.settrace(self.tracer())
-        try:
-            big()
-        finally:
-            sys.settrace(None)
+        self.traced(big)
         log = next(iter(self.rec.logs.values()))
         for record in log.events.records:
             if type(record) is tuple and type(record[1]) is not int:  # (serial, names, values)
@@ -299,6 +263,13 @@ class Recording(unittest.TestCase):
             return None
         return tracer
 
+    def traced(self, function, *args, tracer=None):
+        """Runs function(*args) with the recorder's settrace delivery on; returns its result."""
+        sys.settrace(tracer or self.tracer())
+        try:
+            return function(*args)
+        finally:
+            sys.settrace(None)
 
 if __name__ == "__main__":
     unittest.main()
