@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, it } from "node:test";
 import { DapClient } from "../src/client/client.js";
-import { fixture } from "./support/fixtures.js";
+import { type Fixture, fixture } from "./support/fixtures.js";
 import { forEachPython, type PythonTarget } from "./support/pythons.js";
 import { assertAt, Scenario } from "./support/session.js";
 
@@ -57,6 +57,29 @@ forEachPython("a thread the debugger stopped in is freed after the resume", (tar
   });
 });
 
+/**
+ * Runs a fixture to its AFTER marker (the breakpoint there still stops: tracing was not lost),
+ * then to its end with exit code 0; the scenario, to read the program's output. `started` gets
+ * it as soon as it runs, so the caller's cleanup closes it whatever fails after.
+ */
+async function stopAfterThenEnd(
+  target: PythonTarget,
+  program: Fixture,
+  started: (scenario: Scenario) => void,
+): Promise<Scenario> {
+  const { scenario } = await Scenario.launch(
+    target,
+    { program: program.path },
+    { [program.path]: [program.line("AFTER")] },
+  );
+  started(scenario);
+  const stop = await scenario.stop();
+  assertAt(stop, "<module>", program.line("AFTER"), "breakpoint");
+  await scenario.client.request("continue", { threadId: stop.threadId });
+  assert.equal(await scenario.exitCode(), 0);
+  return scenario;
+}
+
 function delegationDeclared(target: PythonTarget): boolean {
   return target.backend === "settrace" && Number(target.version.split(".")[1]) >= 11;
 }
@@ -66,15 +89,9 @@ forEachPython("a signal at a generator's resumption is raised inside the generat
   after(() => s?.close());
 
   it("its handler catches it (in the generator a `yield from` delegates to), and tracing goes on", async () => {
-    ({ scenario: s } = await Scenario.launch(
-      target,
-      { program: generatorSignal.path },
-      { [generatorSignal.path]: [generatorSignal.line("AFTER")] },
-    ));
-    const stop = await s.stop();
-    assertAt(stop, "<module>", generatorSignal.line("AFTER"), "breakpoint");
-    await s.client.request("continue", { threadId: stop.threadId });
-    assert.equal(await s.exitCode(), 0);
+    s = await stopAfterThenEnd(target, generatorSignal, (started) => {
+      s = started;
+    });
     const [generator, yieldFrom, unchanged] = s.client.output("stdout").split("\n");
     assert.equal(generator, "generator: StopIteration: caught in inner");
     // declared in test/fidelity/exceptions.ts: from 3.11, CPython raises it in the outer generator
@@ -89,15 +106,9 @@ forEachPython("a RecursionError at the recursion limit leaves tracing as it was"
   after(() => s?.close());
 
   it("the program catches it; sys.gettrace() is what it was before, and breakpoints still stop", async () => {
-    ({ scenario: s } = await Scenario.launch(
-      target,
-      { program: recursionLimit.path },
-      { [recursionLimit.path]: [recursionLimit.line("AFTER")] },
-    ));
-    const stop = await s.stop();
-    assertAt(stop, "<module>", recursionLimit.line("AFTER"), "breakpoint");
-    await s.client.request("continue", { threadId: stop.threadId });
-    assert.equal(await s.exitCode(), 0);
+    s = await stopAfterThenEnd(target, recursionLimit, (started) => {
+      s = started;
+    });
     assert.equal(
       s.client.output("stdout"),
       "python: RecursionError\njson: RecursionError\ntrace function unchanged: True\n",

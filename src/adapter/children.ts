@@ -1,12 +1,12 @@
 // Child processes of a launched program (subProcess): each child agent announces itself here, and
 // the client is asked (DAP reverse request startDebugging) to attach a new session to it.
-
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import net from "node:net";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapConnection, DapError } from "../dap/connection.js";
 import type { ChildAnnouncement, ChildNote } from "../protocol/agent.js";
 import { ErrorId } from "../protocol/errors.js";
+import { tokensEqual } from "./agentLink.js";
 
 export type { ChildAnnouncement, ChildNote } from "../protocol/agent.js";
 
@@ -24,7 +24,7 @@ export class ChildAnnouncements {
     const server = net.createServer((socket) => {
       const connection = new DapConnection(socket, socket, "child agent");
       connection.onRequest("announceChild", async (child) => {
-        if (!tokenMatches(child.token, token))
+        if (!tokensEqual(String(child.token ?? ""), token))
           throw new DapError("access token refused", { id: ErrorId.accessDenied });
         if (typeof child.port !== "number" || typeof child.childToken !== "string") {
           throw new DapError("announceChild needs port and childToken");
@@ -33,7 +33,7 @@ export class ChildAnnouncements {
         return {};
       });
       connection.onRequest("childNote", async (note) => {
-        if (!tokenMatches(note.token, token))
+        if (!tokensEqual(String(note.token ?? ""), token))
           throw new DapError("access token refused", { id: ErrorId.accessDenied });
         if (typeof note.text !== "string") throw new DapError("childNote needs text");
         onNote({ pid: Number(note.pid), text: note.text.slice(0, 4096) });
@@ -56,12 +56,6 @@ export class ChildAnnouncements {
   close(): void {
     this.server.close();
   }
-}
-
-function tokenMatches(given: unknown, expected: string): boolean {
-  const a = Buffer.from(String(given ?? ""));
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The attach configuration of a child's session, as startDebugging hands it to the client. */

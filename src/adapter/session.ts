@@ -1,13 +1,14 @@
 // One debug session as a DAP client sees it: the adapter owns initialize, launch/attach,
 // configurationDone ordering and disconnect; everything else is relayed to the agent, with paths
 // mapped between the client's files and the debuggee's.
+
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { type DapConnection, DapError } from "../dap/connection.js";
+import { logDirectory } from "../dap/faultLog.js";
 import {
   type AgentCommand,
   type AgentOptions,
@@ -318,7 +319,7 @@ export class DebugSession {
   /** logToFile: where the agent writes pdap-agent-PID.log (PDAP_LOG_DIR, else a pdap-logs temp folder). */
   private logDirectory(wanted: boolean): string | undefined {
     if (!wanted) return undefined;
-    const directory = process.env.PDAP_LOG_DIR || path.join(os.tmpdir(), "pdap-logs");
+    const directory = logDirectory();
     try {
       mkdirSync(directory, { recursive: true });
     } catch (error) {

@@ -5,13 +5,14 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export function faultLogDirectory(): string {
+/** Where pdap's logs go: the adapter's faults, and the agent's log with logToFile. */
+export function logDirectory(): string {
   return process.env.PDAP_LOG_DIR || path.join(os.tmpdir(), "pdap-logs");
 }
 
 /** Appends the fault to the log; returns the log's path, or undefined when it cannot be written. */
 export function logFault(where: string, error: unknown): string | undefined {
-  const file = path.join(faultLogDirectory(), `pdap-adapter-${process.pid}.log`);
+  const file = path.join(logDirectory(), `pdap-adapter-${process.pid}.log`);
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
